@@ -1,0 +1,1 @@
+"""Adapters: bridges from heartmind events to the outside world (calendars, …)."""

@@ -1,0 +1,299 @@
+"""Discovering plugins, isolating their failures and collecting their specs.
+
+Plugins are found through the ``heartmind`` entry-point group — the built-in ones too,
+through heartmind's own ``pyproject.toml``. A plugin that fails to import, or whose hook
+raises, is recorded with its reason (``heartmind plugins`` shows it) and the others keep
+working. ``HEARTMIND_STRICT_PLUGINS=1`` re-raises instead, for plugin authors and tests.
+
+Selection: ``HEARTMIND_PLUGINS=a,b`` loads only those plugins; ``HEARTMIND_DISABLE_PLUGINS=c``
+skips some. The CLI options ``--plugins`` and ``--disable-plugin`` do the same.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import traceback
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from importlib import metadata
+from types import ModuleType
+from typing import Any, Literal, TypeVar
+
+import pluggy
+
+from . import hookspecs
+from .errors import PluginError
+from .events import Event
+from .specs import ConsumerSpec, ProcessorSpec, SensorSpec
+
+__all__ = ["PluginManager", "PluginRecord", "strict_mode"]
+
+log = logging.getLogger(__name__)
+
+Kind = Literal["sensors", "processors", "consumers"]
+_SPEC_TYPES: dict[str, type] = {
+    "sensors": SensorSpec,
+    "processors": ProcessorSpec,
+    "consumers": ConsumerSpec,
+}
+S = TypeVar("S", SensorSpec, ProcessorSpec, ConsumerSpec)
+
+
+def strict_mode() -> bool:
+    """True if ``HEARTMIND_STRICT_PLUGINS`` is set to 1/true/yes."""
+    return os.environ.get("HEARTMIND_STRICT_PLUGINS", "").lower() in ("1", "true", "yes")
+
+
+def _env_list(name: str) -> set[str]:
+    return {p.strip() for p in os.environ.get(name, "").split(",") if p.strip()}
+
+
+@dataclass
+class PluginRecord:
+    """What is known about one plugin: where it came from and how loading went."""
+
+    name: str
+    module: str = ""
+    distribution: str = ""
+    version: str = ""
+    status: Literal["loaded", "failed", "disabled"] = "loaded"
+    errors: list[str] = field(default_factory=list)
+    provides: dict[str, list[str]] = field(
+        default_factory=lambda: {"sensors": [], "processors": [], "consumers": []}
+    )
+    event_hook: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-compatible summary (``heartmind plugins --json``)."""
+        return {
+            "name": self.name,
+            "module": self.module,
+            "distribution": self.distribution,
+            "version": self.version,
+            "status": self.status,
+            "errors": list(self.errors),
+            "provides": {k: list(v) for k, v in self.provides.items()},
+            "event_hook": self.event_hook,
+        }
+
+
+class PluginManager:
+    """Loads plugins and hands out their specs.
+
+    Parameters
+    ----------
+    load_entry_points
+        Discover plugins in the ``heartmind`` entry-point group (default True).
+    only
+        If given, load only plugins with these names (default: ``HEARTMIND_PLUGINS``).
+    disable
+        Plugin names to skip (added to ``HEARTMIND_DISABLE_PLUGINS``).
+    strict
+        Re-raise plugin failures (default: ``HEARTMIND_STRICT_PLUGINS``).
+    """
+
+    def __init__(
+        self,
+        *,
+        load_entry_points: bool = True,
+        only: Iterable[str] | None = None,
+        disable: Iterable[str] = (),
+        strict: bool | None = None,
+    ) -> None:
+        self.strict = strict_mode() if strict is None else strict
+        self._only = set(only) if only is not None else (_env_list("HEARTMIND_PLUGINS") or None)
+        self._disable = set(disable) | _env_list("HEARTMIND_DISABLE_PLUGINS")
+        self._pm = pluggy.PluginManager(hookspecs.PROJECT)
+        self._pm.add_hookspecs(hookspecs)
+        self.records: dict[str, PluginRecord] = {}
+        self._specs: dict[str, dict[str, Any]] | None = None
+        self._duplicates: dict[str, dict[str, list[str]]] = {k: {} for k in _SPEC_TYPES}
+        self.event_hook_errors: dict[str, int] = {}
+        if load_entry_points:
+            self._load_entry_points()
+
+    # ------------------------------------------------------------------ loading
+
+    def _selected(self, name: str) -> bool:
+        if name in self._disable:
+            return False
+        return self._only is None or name in self._only
+
+    def _load_entry_points(self) -> None:
+        for ep in sorted(metadata.entry_points(group=hookspecs.PROJECT), key=lambda e: e.name):
+            dist = getattr(ep, "dist", None)
+            record = PluginRecord(
+                name=ep.name,
+                module=ep.value,
+                distribution=dist.name if dist is not None else "",
+                version=dist.version if dist is not None else "",
+            )
+            if ep.name in self.records:
+                self._fail(record, f"another plugin is already registered as {ep.name!r} "
+                           f"(from {self.records[ep.name].distribution or 'code'})")
+                continue
+            self.records[ep.name] = record
+            if not self._selected(ep.name):
+                record.status = "disabled"
+                continue
+            try:
+                plugin = ep.load()
+            except Exception as exc:
+                self._fail(record, f"import failed: {_describe(exc)}", exc)
+                continue
+            self._register(plugin, record)
+
+    def register(self, plugin: ModuleType | object, name: str | None = None) -> PluginRecord:
+        """Register a plugin object or module directly (applications, tests).
+
+        Returns its record; a plugin that is deselected is recorded as disabled.
+        """
+        name = name or getattr(plugin, "__name__", type(plugin).__name__)
+        if name in self.records:
+            raise PluginError(f"a plugin named {name!r} is already registered; pick another name.")
+        record = PluginRecord(name=name, module=getattr(plugin, "__name__", repr(plugin)))
+        self.records[name] = record
+        if not self._selected(name):
+            record.status = "disabled"
+            return record
+        self._register(plugin, record)
+        return record
+
+    def _register(self, plugin: object, record: PluginRecord) -> None:
+        try:
+            self._pm.register(plugin, name=record.name)
+        except Exception as exc:  # pluggy validation errors (bad hook signature, …)
+            self._fail(record, f"registration failed: {_describe(exc)}", exc)
+            return
+        record.event_hook = any(
+            impl.plugin_name == record.name
+            for impl in self._pm.hook.heartmind_event.get_hookimpls()
+        )
+        self._specs = None
+
+    def _fail(self, record: PluginRecord, message: str, exc: BaseException | None = None) -> None:
+        record.status = "failed"
+        if message not in record.errors:
+            record.errors.append(message)
+        log.warning("plugin %s: %s", record.name, message)
+        if self.strict:
+            raise PluginError(f"plugin {record.name!r}: {message}") from exc
+
+    # ------------------------------------------------------------------ specs
+
+    def _collect(self) -> dict[str, dict[str, Any]]:
+        if self._specs is not None:
+            return self._specs
+        specs: dict[str, dict[str, Any]] = {k: {} for k in _SPEC_TYPES}
+        self._duplicates = {k: {} for k in _SPEC_TYPES}
+        for record in self.records.values():
+            record.provides = {k: [] for k in _SPEC_TYPES}
+        for kind, spec_type in _SPEC_TYPES.items():
+            hook = getattr(self._pm.hook, f"heartmind_{kind}")
+            for impl in reversed(hook.get_hookimpls()):  # registration order
+                record = self.records[impl.plugin_name]
+                try:
+                    declared = list(impl.function() or ())
+                    for spec in declared:
+                        if not isinstance(spec, spec_type):
+                            raise PluginError(
+                                f"heartmind_{kind} returned {type(spec).__name__}, "
+                                f"expected {spec_type.__name__}"
+                            )
+                except Exception as exc:
+                    self._fail(record, f"heartmind_{kind} raised: {_describe(exc)}", exc)
+                    continue
+                for spec in declared:
+                    self._add_spec(kind, specs[kind], replace(spec, plugin=record.name), record)
+        self._specs = specs
+        return specs
+
+    def _add_spec(self, kind: str, table: dict[str, Any], spec: Any, record: PluginRecord) -> None:
+        dups = self._duplicates[kind]
+        if spec.name in dups:
+            dups[spec.name].append(record.name)
+            return
+        if spec.name in table:
+            first = table.pop(spec.name).plugin
+            dups[spec.name] = [first, record.name]
+            message = (f"{kind[:-1]} name {spec.name!r} is declared by both plugin {first!r} "
+                       f"and plugin {record.name!r}; neither is usable until one is renamed "
+                       "or disabled")
+            for name in (first, record.name):
+                rec = self.records[name]
+                if message not in rec.errors:
+                    rec.errors.append(message)
+                if spec.name in rec.provides[kind]:
+                    rec.provides[kind].remove(spec.name)
+            log.error(message)
+            if self.strict:
+                raise PluginError(message)
+            return
+        table[spec.name] = spec
+        record.provides[kind].append(spec.name)
+
+    def specs(self, kind: Kind) -> dict[str, Any]:
+        """All usable specs of one kind, by name."""
+        return dict(self._collect()[kind])
+
+    def sensors(self) -> dict[str, SensorSpec]:
+        """Sensor specs by name."""
+        return self.specs("sensors")
+
+    def processors(self) -> dict[str, ProcessorSpec]:
+        """Processor specs by name."""
+        return self.specs("processors")
+
+    def consumers(self) -> dict[str, ConsumerSpec]:
+        """Consumer specs by name."""
+        return self.specs("consumers")
+
+    def get(self, kind: Kind, name: str) -> Any:
+        """One spec by name; :class:`PluginError` says why it is missing."""
+        table = self._collect()[kind]
+        if name in table:
+            return table[name]
+        dup = self._duplicates[kind].get(name)
+        if dup:
+            raise PluginError(
+                f"{kind[:-1]} {name!r} is declared by plugins {' and '.join(map(repr, dup))}; "
+                "disable one of them (HEARTMIND_DISABLE_PLUGINS or --disable-plugin)."
+            )
+        failed = [r.name for r in self.records.values() if r.status == "failed"]
+        hint = f" Plugins that failed to load: {', '.join(failed)} (see 'heartmind plugins')." if failed else ""
+        raise PluginError(
+            f"no {kind[:-1]} named {name!r}; available: {', '.join(sorted(table)) or 'none'}.{hint}"
+        )
+
+    def report(self) -> list[PluginRecord]:
+        """Records of every plugin, after collecting specs (so hook failures show)."""
+        self._collect()
+        return sorted(self.records.values(), key=lambda r: r.name)
+
+    # ------------------------------------------------------------------ event hook
+
+    def has_event_hooks(self) -> bool:
+        """True if any loaded plugin implements ``heartmind_event``."""
+        return bool(self._pm.hook.heartmind_event.get_hookimpls())
+
+    def call_event(self, event: Event) -> None:
+        """Call every ``heartmind_event`` implementation; failures are counted, not raised."""
+        for impl in self._pm.hook.heartmind_event.get_hookimpls():
+            try:
+                impl.function(event=event)
+            except Exception as exc:
+                count = self.event_hook_errors.get(impl.plugin_name, 0) + 1
+                self.event_hook_errors[impl.plugin_name] = count
+                if count == 1 or count % 1000 == 0:
+                    log.warning("plugin %s: heartmind_event raised (%d so far): %s",
+                                impl.plugin_name, count, _describe(exc))
+                if self.strict:
+                    raise
+
+
+def _describe(exc: BaseException) -> str:
+    """One line: exception type and message, plus where it was raised."""
+    tb = traceback.extract_tb(exc.__traceback__)
+    where = f" (at {tb[-1].filename}:{tb[-1].lineno})" if tb else ""
+    return f"{type(exc).__name__}: {exc}{where}"

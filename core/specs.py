@@ -1,0 +1,209 @@
+"""Specs: what a plugin declares it can build, and the schema of each one's options.
+
+A spec is returned by a hook at build time; the session calls its ``factory`` with the
+options from the pipeline, validated against ``options`` first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .components import Consumer, Processor, Sensor
+from .errors import ConfigError
+
+__all__ = ["ConsumerSpec", "Option", "ProcessorSpec", "SensorSpec", "validate_options"]
+
+_REQUIRED: Any = object()
+
+
+@dataclass(frozen=True)
+class Option:
+    """Schema of one option.
+
+    Parameters
+    ----------
+    type
+        Expected Python type: ``str``, ``int``, ``float``, ``bool``, ``list`` or ``dict``.
+        An ``int`` is accepted where a ``float`` is expected.
+    default
+        Value used when the option is not given; leave unset for a required option.
+    help
+        One line for ``heartmind plugins`` and the docs, with the unit.
+    choices
+        If given, the allowed values.
+    min, max
+        Inclusive numeric bounds.
+    item
+        Element type of a ``list`` option.
+    """
+
+    type: type
+    default: Any = _REQUIRED
+    help: str = ""
+    choices: tuple[Any, ...] | None = None
+    min: float | None = None
+    max: float | None = None
+    item: type | None = None
+
+    @property
+    def required(self) -> bool:
+        """True if the pipeline must give this option."""
+        return self.default is _REQUIRED
+
+    def check(self, value: Any, where: str) -> Any:
+        """Return ``value`` coerced to this option's type, or raise :class:`ConfigError`."""
+        value = _coerce(value, self.type, where)
+        if self.item is not None and isinstance(value, list):
+            value = [_coerce(v, self.item, f"{where}[{i}]") for i, v in enumerate(value)]
+        if self.choices is not None and value not in self.choices:
+            raise ConfigError(f"{where} = {value!r} is not one of {list(self.choices)}.")
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            if self.min is not None and value < self.min:
+                raise ConfigError(f"{where} = {value} is below its minimum {self.min}.")
+            if self.max is not None and value > self.max:
+                raise ConfigError(f"{where} = {value} is above its maximum {self.max}.")
+        return value
+
+    def describe(self) -> dict[str, Any]:
+        """JSON-compatible description, for ``heartmind plugins --json``."""
+        return {
+            "type": self.type.__name__,
+            "required": self.required,
+            "default": None if self.required else self.default,
+            "help": self.help,
+            "choices": list(self.choices) if self.choices else None,
+        }
+
+
+def _coerce(value: Any, expected: type, where: str) -> Any:
+    if expected is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if expected is not bool and isinstance(value, bool):
+        raise ConfigError(f"{where} must be a {expected.__name__}, got a boolean.")
+    if not isinstance(value, expected):
+        raise ConfigError(
+            f"{where} must be a {expected.__name__}, got {type(value).__name__} {value!r}."
+        )
+    return value
+
+
+OptionsSchema = Mapping[str, "Option | type"]
+
+
+def _as_option(entry: Option | type) -> Option:
+    return entry if isinstance(entry, Option) else Option(type=entry)
+
+
+def validate_options(schema: OptionsSchema, given: Mapping[str, Any], where: str) -> dict[str, Any]:
+    """Check ``given`` against ``schema`` and fill in defaults.
+
+    ``where`` names the place for error messages, e.g. ``"pipeline.toml [sensors.ecg.options]"``.
+    """
+    unknown = sorted(set(given) - set(schema))
+    if unknown:
+        valid = ", ".join(sorted(schema)) or "none"
+        raise ConfigError(f"{where}: unknown option {unknown[0]!r}; valid options: {valid}.")
+    out: dict[str, Any] = {}
+    for key, entry in schema.items():
+        option = _as_option(entry)
+        if key in given:
+            out[key] = option.check(given[key], f"{where} {key}")
+        elif option.required:
+            raise ConfigError(f"{where}: option {key!r} is required ({option.help or option.type.__name__}).")
+        else:
+            out[key] = option.default
+    return out
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Spec:
+    name: str
+    factory: Callable[..., Any]
+    options: OptionsSchema = field(default_factory=dict)
+    description: str = ""
+    #: Set by the plugin manager: the plugin that declared the spec.
+    plugin: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.name or not self.name.replace("-", "").replace("_", "").isalnum():
+            raise ConfigError(
+                f"spec name {self.name!r} must be non-empty letters, digits, '-' or '_'."
+            )
+        if not callable(self.factory):
+            raise ConfigError(f"spec {self.name!r}: factory must be callable.")
+
+    def option_schema(self) -> dict[str, Option]:
+        """Options as :class:`Option` objects."""
+        return {k: _as_option(v) for k, v in self.options.items()}
+
+    def describe(self) -> dict[str, Any]:
+        """JSON-compatible description for ``heartmind plugins --json``."""
+        return {
+            "name": self.name,
+            "description": self.description,
+            "options": {k: o.describe() for k, o in self.option_schema().items()},
+        }
+
+
+@dataclass(frozen=True, kw_only=True)
+class SensorSpec(_Spec):
+    """A sensor a plugin can build.
+
+    Attributes
+    ----------
+    produces
+        Stream types the sensor produces, e.g. ``("ECG",)``.
+    factory
+        Called with the validated options as keyword arguments; returns a :class:`Sensor`.
+    """
+
+    produces: tuple[str, ...] = ()
+    factory: Callable[..., Sensor]
+
+    def describe(self) -> dict[str, Any]:
+        return {**super().describe(), "produces": list(self.produces)}
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProcessorSpec(_Spec):
+    """A processor a plugin can build.
+
+    Attributes
+    ----------
+    inputs
+        Stream types it accepts (``"*"`` for any).
+    events
+        Event topics it consumes through ``Processor.on_event``.
+    outputs
+        Event topics and stream types it produces, for documentation and routing checks.
+    factory
+        Called with the validated options; returns a :class:`Processor`.
+    """
+
+    inputs: tuple[str, ...] = ()
+    events: tuple[str, ...] = ()
+    outputs: tuple[str, ...] = ()
+    factory: Callable[..., Processor]
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            **super().describe(),
+            "inputs": list(self.inputs),
+            "events": list(self.events),
+            "outputs": list(self.outputs),
+        }
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConsumerSpec(_Spec):
+    """A consumer (sink) a plugin can build.
+
+    Attributes
+    ----------
+    factory
+        Called with the validated options; returns a :class:`Consumer`.
+    """
+
+    factory: Callable[..., Consumer]

@@ -1,0 +1,264 @@
+"""Stream metadata (:class:`StreamInfo`) and blocks of samples (:class:`Chunk`).
+
+A chunk is ``n_samples × n_channels`` data plus one timestamp per sample, in seconds on the
+session clock (the LSL ``local_clock()`` domain, or the virtual clock of a simulated or
+replayed session). Chunks are validated once, when built, and immutable afterwards.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from .errors import ChunkError
+
+__all__ = ["DTYPES", "STREAM_TYPES", "Chunk", "StreamInfo"]
+
+#: Stream types known to heartmind. Plugins may use others (upper-case by convention).
+STREAM_TYPES: tuple[str, ...] = (
+    "ECG", "PPG", "EEG", "EDA", "RSP", "RADAR", "FACE", "KEYS", "MOUSE",
+    "MARKERS", "BEATS", "STATE", "HR",
+)
+
+#: Sample formats a stream can have, named as numpy names them ("string" for markers).
+DTYPES: tuple[str, ...] = ("float32", "float64", "int8", "int16", "int32", "int64", "string")
+
+
+@dataclass(frozen=True, slots=True)
+class StreamInfo:
+    """Description of one stream.
+
+    Parameters
+    ----------
+    name
+        Stream name, unique within a session (e.g. ``"sim-ECG"``).
+    type
+        Content type, upper case (``"ECG"``, ``"EEG"``, ``"MARKERS"``, …; see ``STREAM_TYPES``).
+    channels
+        Channel labels, one per column of the data (10–20 names for EEG).
+    units
+        Unit of each channel (``"mV"``, ``"uV"``, ``"uS"``, ``"a.u."``, ``""`` for markers).
+        One string applies to every channel.
+    rate
+        Nominal sampling rate in Hz; ``0.0`` for irregular streams (markers, key presses).
+    dtype
+        Sample format, one of ``DTYPES``.
+    source_id
+        Identifier of the device or process that produced it; keeps a stream recognisable
+        across restarts (as LSL's ``source_id``).
+    meta
+        Free-form extra metadata (device, placement, …); values must be JSON-compatible.
+    """
+
+    name: str
+    type: str
+    channels: tuple[str, ...]
+    units: tuple[str, ...] | str = "a.u."
+    rate: float = 0.0
+    dtype: str = "float32"
+    source_id: str = ""
+    meta: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        if not self.name:
+            raise ChunkError("StreamInfo.name is empty: give every stream a unique name.")
+        if not self.type:
+            raise ChunkError(f"stream {self.name!r}: type is empty; use e.g. 'ECG' or 'MARKERS'.")
+        channels = tuple(str(c) for c in self.channels)
+        if not channels:
+            raise ChunkError(f"stream {self.name!r}: it needs at least one channel label.")
+        object.__setattr__(self, "channels", channels)
+        units = self.units
+        if isinstance(units, str):
+            units = (units,) * len(channels)
+        units = tuple(str(u) for u in units)
+        if len(units) != len(channels):
+            raise ChunkError(
+                f"stream {self.name!r}: {len(units)} units for {len(channels)} channels; "
+                "give one unit per channel or a single string for all."
+            )
+        object.__setattr__(self, "units", units)
+        if not (math.isfinite(self.rate) and self.rate >= 0):
+            raise ChunkError(
+                f"stream {self.name!r}: rate must be a finite number of Hz >= 0 "
+                f"(0 for irregular streams), got {self.rate!r}."
+            )
+        object.__setattr__(self, "rate", float(self.rate))
+        if self.dtype not in DTYPES:
+            raise ChunkError(
+                f"stream {self.name!r}: dtype {self.dtype!r} is not supported; "
+                f"use one of {', '.join(DTYPES)}."
+            )
+
+    @property
+    def n_channels(self) -> int:
+        """Number of channels."""
+        return len(self.channels)
+
+    @property
+    def irregular(self) -> bool:
+        """True for streams without a nominal rate (markers, input events)."""
+        return self.rate == 0.0
+
+    def numpy_dtype(self) -> np.dtype[Any]:
+        """The numpy dtype of this stream's data (``object`` for strings)."""
+        return np.dtype(object) if self.dtype == "string" else np.dtype(self.dtype)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-compatible description (used in recordings and ``heartmind info``)."""
+        return {
+            "name": self.name,
+            "type": self.type,
+            "channels": list(self.channels),
+            "units": list(self.units),
+            "rate": self.rate,
+            "dtype": self.dtype,
+            "source_id": self.source_id,
+            "meta": dict(self.meta),
+        }
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Chunk:
+    """A block of samples of one stream.
+
+    Parameters
+    ----------
+    data
+        ``(n_samples, n_channels)`` array whose dtype matches ``info.dtype``. A 1-D array is
+        accepted for single-channel streams. For ``"string"`` streams, any sequence of strings
+        (one per sample) or an object array of strings.
+    timestamps
+        ``(n_samples,)`` float64 seconds on the session clock, non-decreasing, finite.
+    info
+        The stream this chunk belongs to.
+
+    Raises
+    ------
+    ChunkError
+        If shapes, dtype, timestamps or values are invalid. Float data must be finite
+        (NaN/inf are rejected: mark missing data with a ``Gap`` event, never in-band).
+
+    Notes
+    -----
+    The arrays are made read-only; a chunk cannot change after it was emitted.
+    """
+
+    data: npt.NDArray[Any]
+    timestamps: npt.NDArray[np.float64]
+    info: StreamInfo
+
+    def __post_init__(self) -> None:
+        info = self.info
+        data = _as_data(self.data, info)
+        ts = np.asarray(self.timestamps, dtype=np.float64)
+        if ts.ndim != 1:
+            raise ChunkError(
+                f"stream {info.name!r}: timestamps must be 1-D (one per sample), got shape {ts.shape}."
+            )
+        if ts.shape[0] != data.shape[0]:
+            raise ChunkError(
+                f"stream {info.name!r}: {data.shape[0]} samples but {ts.shape[0]} timestamps; "
+                "give exactly one timestamp per sample."
+            )
+        if ts.size:
+            if not np.isfinite(ts).all():
+                raise ChunkError(f"stream {info.name!r}: timestamps contain NaN or inf.")
+            if ts.size > 1 and (np.diff(ts) < 0).any():
+                bad = int(np.argmax(np.diff(ts) < 0))
+                raise ChunkError(
+                    f"stream {info.name!r}: timestamps go backwards at sample {bad + 1} "
+                    f"({ts[bad]:.6f} s -> {ts[bad + 1]:.6f} s); sort the samples or fix the clock."
+                )
+        ts.setflags(write=False)
+        data.setflags(write=False)
+        object.__setattr__(self, "data", data)
+        object.__setattr__(self, "timestamps", ts)
+
+    def __len__(self) -> int:
+        return int(self.timestamps.shape[0])
+
+    @property
+    def n_samples(self) -> int:
+        """Number of samples."""
+        return len(self)
+
+    @property
+    def first_timestamp(self) -> float:
+        """Timestamp of the first sample in s (NaN for an empty chunk)."""
+        return float(self.timestamps[0]) if len(self) else math.nan
+
+    @property
+    def last_timestamp(self) -> float:
+        """Timestamp of the last sample in s (NaN for an empty chunk)."""
+        return float(self.timestamps[-1]) if len(self) else math.nan
+
+    def channel(self, label: str) -> npt.NDArray[Any]:
+        """The column of one channel, by label."""
+        try:
+            index = self.info.channels.index(label)
+        except ValueError:
+            raise KeyError(
+                f"stream {self.info.name!r} has no channel {label!r}; "
+                f"its channels are {', '.join(self.info.channels)}."
+            ) from None
+        return self.data[:, index]
+
+
+def _as_data(raw: Any, info: StreamInfo) -> npt.NDArray[Any]:
+    """Convert and check chunk data against its stream description."""
+    if info.dtype == "string":
+        arr = np.asarray(raw, dtype=object)
+        if arr.ndim == 1:
+            arr = arr.reshape(-1, 1)
+        _check_shape(arr, info)
+        if arr.size and not all(isinstance(v, str) for v in arr.flat):
+            raise ChunkError(
+                f"stream {info.name!r} is a string (marker) stream: every sample must be a str."
+            )
+        return arr.copy()
+    arr = np.asarray(raw)
+    if arr.dtype.kind not in "fiub":
+        raise ChunkError(
+            f"stream {info.name!r}: data of dtype {arr.dtype} cannot be a {info.dtype} stream; "
+            "pass a numeric array."
+        )
+    if arr.ndim == 1 and info.n_channels == 1:
+        arr = arr.reshape(-1, 1)
+    _check_shape(arr, info)
+    want = info.numpy_dtype()
+    if arr.dtype != want:
+        if want.kind == "i" and arr.dtype.kind == "f":
+            raise ChunkError(
+                f"stream {info.name!r} is {info.dtype} but the data is {arr.dtype}; "
+                "round and cast the data explicitly."
+            )
+        arr = arr.astype(want)  # a new array that nobody else holds
+    elif arr.flags.writeable:
+        arr = arr.copy()  # the caller may still change its array; ours must not change
+    if want.kind == "f" and arr.size and not np.isfinite(arr).all():
+        row = int(np.argwhere(~np.isfinite(arr))[0][0])
+        raise ChunkError(
+            f"stream {info.name!r}: sample {row} contains NaN or inf; drop the samples and "
+            "report a Gap event instead of sending non-finite values."
+        )
+    return arr
+
+
+def _check_shape(arr: npt.NDArray[Any], info: StreamInfo) -> None:
+    if arr.ndim != 2 or arr.shape[1] != info.n_channels:
+        raise ChunkError(
+            f"stream {info.name!r}: data must have shape (n_samples, {info.n_channels}) for "
+            f"channels {list(info.channels)}, got {arr.shape}."
+        )
+
+
+def chunk_from_columns(info: StreamInfo, timestamps: Sequence[float], **columns: Any) -> Chunk:
+    """Build a chunk from one array per channel label (a convenience for simulators)."""
+    data = np.column_stack([np.asarray(columns[c]) for c in info.channels])
+    return Chunk(data, np.asarray(timestamps, dtype=np.float64), info)
