@@ -52,8 +52,8 @@ except _metadata.PackageNotFoundError:  # running from a source tree that is not
 __all__ = [
     "HRV",
     "CalendarChange",
-    "ChunkError",
     "Chunk",
+    "ChunkError",
     "Clock",
     "ConfigError",
     "Consumer",

@@ -113,7 +113,7 @@ class Processor(ABC):
         """Release resources."""
 
 
-class Consumer(ABC):
+class Consumer(ABC):  # noqa: B024 - every method is optional
     """A sink: console, file writer, recorder, LSL outlet, calendar, …"""
 
     def start(self, context: Context) -> None:  # noqa: B027 - optional hook

@@ -83,8 +83,13 @@ class Subscriber:
             self.stats.errors += 1
             self.stats.last_error = f"{type(exc).__name__}: {exc}"
             if self.stats.errors == 1 or self.stats.errors % 1000 == 0:
-                log.warning("subscriber %s raised (%d so far): %s",
-                            self.name, self.stats.errors, self.stats.last_error, exc_info=True)
+                log.warning(
+                    "subscriber %s raised (%d so far): %s",
+                    self.name,
+                    self.stats.errors,
+                    self.stats.last_error,
+                    exc_info=True,
+                )
         else:
             self.stats.delivered += 1
 
@@ -132,8 +137,11 @@ class Subscriber:
                 with self._wake:
                     while self._mailbox:
                         self._count_drop(self._mailbox.popleft())
-                log.warning("subscriber %s did not finish within %.1f s; the rest was dropped",
-                            self.name, timeout)
+                log.warning(
+                    "subscriber %s did not finish within %.1f s; the rest was dropped",
+                    self.name,
+                    timeout,
+                )
 
 
 class Dispatcher:
@@ -152,11 +160,13 @@ class Dispatcher:
         self._lock = threading.Lock()
         self._running = False
 
-    def subscribe(self, name: str, selectors: Iterable[str], callback: Callback,
-                  capacity: int = 1024) -> Subscriber:
+    def subscribe(
+        self, name: str, selectors: Iterable[str], callback: Callback, capacity: int = 1024
+    ) -> Subscriber:
         """Add a subscriber; in threaded mode its thread starts with the dispatcher."""
-        sub = Subscriber(name=name, selectors=frozenset(selectors), callback=callback,
-                         capacity=capacity)
+        sub = Subscriber(
+            name=name, selectors=frozenset(selectors), callback=callback, capacity=capacity
+        )
         with self._lock:
             self._subscribers.append(sub)
             self._index = {}

@@ -26,13 +26,13 @@ from typing import Any, ClassVar
 from .errors import EventError
 
 __all__ = [
+    "HRV",
     "SCHEMA_VERSION",
     "CalendarChange",
     "Dropped",
     "Emotion",
     "Event",
     "Gap",
-    "HRV",
     "HeartBeat",
     "HeartRate",
     "Marker",
@@ -216,8 +216,12 @@ class HeartBeat(Event):
     topic: ClassVar[str] = "heart_beat"
     rr: float | None = quantity("s", 0.2, 3.0, "interval from the previous beat", None)
     stream: str = quantity(doc="stream the beat was detected in", default="")
-    usable: bool = quantity(doc="False if the beat lies in a window of unusable signal", default=True)
-    ectopic: bool = quantity(doc="True if the RR interval was judged ectopic/artefactual", default=False)
+    usable: bool = quantity(
+        doc="False if the beat lies in a window of unusable signal", default=True
+    )
+    ectopic: bool = quantity(
+        doc="True if the RR interval was judged ectopic/artefactual", default=False
+    )
 
 
 @dataclass(frozen=True, kw_only=True)

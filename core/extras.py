@@ -13,7 +13,6 @@ __all__ = ["EXTRAS", "require"]
 EXTRAS: dict[str, str] = {
     "pylsl": "lsl",
     "pyxdf": "lsl",
-    "scipy": "signal",
     "neurokit2": "signal",
     "mne": "signal",
     "torch": "models",

@@ -70,8 +70,11 @@ class Graph:
         key = (producer, chunk.info.name)
         routes = self._stream_routes.get(key)
         if routes is None:
-            routes = tuple(p for p in self.processors
-                           if p.name != producer and self.wants(p, producer, chunk.info.type))
+            routes = tuple(
+                p
+                for p in self.processors
+                if p.name != producer and self.wants(p, producer, chunk.info.type)
+            )
             self._stream_routes[key] = routes
         return routes
 
@@ -91,8 +94,9 @@ class Graph:
     def _routes_for_event(self, topic: str) -> tuple[Node, ...]:
         routes = self._event_routes.get(topic)
         if routes is None:
-            routes = tuple(p for p in self.processors
-                           if topic in p.event_topics or "*" in p.event_topics)
+            routes = tuple(
+                p for p in self.processors if topic in p.event_topics or "*" in p.event_topics
+            )
             self._event_routes[topic] = routes
         return routes
 
@@ -108,8 +112,11 @@ class Graph:
                     self._call(proc, proc.obj.process, item)
         elif isinstance(item, Event):
             if not item.time or not item.source:
-                item = replace(item, time=item.time or self.clock.iso(item.timestamp),
-                               source=item.source or producer)
+                item = replace(
+                    item,
+                    time=item.time or self.clock.iso(item.timestamp),
+                    source=item.source or producer,
+                )
             self.events_published += 1
             self.dispatcher.publish(item)
             for proc in self._routes_for_event(item.topic):
@@ -117,8 +124,12 @@ class Graph:
                     self._call(proc, proc.obj.on_event, item)
         else:
             node = self.by_name.get(producer)
-            self._fail(node, TypeError(
-                f"{producer} produced a {type(item).__name__}; only Chunk and Event are allowed"))
+            self._fail(
+                node,
+                TypeError(
+                    f"{producer} produced a {type(item).__name__}; only Chunk and Event are allowed"
+                ),
+            )
 
     def _call(self, proc: Node, method: Callable[[Any], Iterable[Any] | None], item: Any) -> None:
         try:
@@ -138,22 +149,33 @@ class Graph:
         node.consecutive_errors += 1
         node.last_error = f"{type(exc).__name__}: {exc}"
         if node.errors == 1:
-            log.warning("%s %s raised: %s", node.kind[:-1], node.name, node.last_error,
-                        exc_info=exc)
+            log.warning(
+                "%s %s raised: %s", node.kind[:-1], node.name, node.last_error, exc_info=exc
+            )
         if node.consecutive_errors >= MAX_CONSECUTIVE_ERRORS and not node.disabled:
             node.disabled = True
-            log.error("%s %s failed %d times in a row and is switched off for this session; "
-                      "last error: %s", node.kind[:-1], node.name, node.consecutive_errors,
-                      node.last_error)
+            log.error(
+                "%s %s failed %d times in a row and is switched off for this session; "
+                "last error: %s",
+                node.kind[:-1],
+                node.name,
+                node.consecutive_errors,
+                node.last_error,
+            )
 
     def flush(self) -> None:
         """Let every processor emit what it still holds (end of session)."""
         for proc in self.processors:
             if not proc.disabled:
-                self._call(proc, lambda _: proc.obj.flush(), None)
+                self._call(proc, _flush_of(proc.obj), None)
+
+
+def _flush_of(processor: Processor) -> Callable[[Any], Iterable[Any]]:
+    return lambda _: processor.flush()
 
 
 def is_component(obj: object, kind: str) -> bool:
     """True if ``obj`` is an instance of the component class for ``kind``."""
-    return isinstance(obj, {"sensors": Sensor, "processors": Processor,
-                            "consumers": Consumer}[kind])
+    return isinstance(
+        obj, {"sensors": Sensor, "processors": Processor, "consumers": Consumer}[kind]
+    )

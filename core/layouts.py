@@ -73,14 +73,24 @@ _MOUSE_UNITS: tuple[str, ...] = ("enum", "enum", "px", "px", "steps", "steps")
 def keys_info(name: str = "keys", source_id: str = "") -> StreamInfo:
     """StreamInfo of a keyboard timing stream with the fixed layout."""
     return StreamInfo(
-        name=name, type="KEYS", channels=KEYS_CHANNELS, units=_KEYS_UNITS,
-        rate=0.0, dtype="float32", source_id=source_id,
+        name=name,
+        type="KEYS",
+        channels=KEYS_CHANNELS,
+        units=_KEYS_UNITS,
+        rate=0.0,
+        dtype="float32",
+        source_id=source_id,
     )
 
 
 def mouse_info(name: str = "mouse", source_id: str = "") -> StreamInfo:
     """StreamInfo of a mouse stream with the fixed layout."""
     return StreamInfo(
-        name=name, type="MOUSE", channels=MOUSE_CHANNELS, units=_MOUSE_UNITS,
-        rate=0.0, dtype="float32", source_id=source_id,
+        name=name,
+        type="MOUSE",
+        channels=MOUSE_CHANNELS,
+        units=_MOUSE_UNITS,
+        rate=0.0,
+        dtype="float32",
+        source_id=source_id,
     )

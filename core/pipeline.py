@@ -124,8 +124,9 @@ def _session(table: Any, source: str) -> SessionConfig:
         raise ConfigError(f"{where} must be a table.")
     unknown = sorted(set(table) - _SESSION_KEYS)
     if unknown:
-        raise ConfigError(f"{where}: unknown key {unknown[0]!r}; valid keys: "
-                          f"{', '.join(sorted(_SESSION_KEYS))}.")
+        raise ConfigError(
+            f"{where}: unknown key {unknown[0]!r}; valid keys: {', '.join(sorted(_SESSION_KEYS))}."
+        )
     cfg = SessionConfig()
     clock = table.get("clock", "virtual")
     if clock not in ("virtual", "realtime"):
@@ -153,12 +154,15 @@ def _component(kind: Kind, name: str, table: Any, source: str) -> ComponentConfi
         raise ConfigError(f"{where} must be a table with at least a 'spec' key.")
     unknown = sorted(set(table) - _COMPONENT_KEYS[kind])
     if unknown:
-        raise ConfigError(f"{where}: unknown key {unknown[0]!r}; valid keys: "
-                          f"{', '.join(sorted(_COMPONENT_KEYS[kind]))}.")
+        raise ConfigError(
+            f"{where}: unknown key {unknown[0]!r}; valid keys: "
+            f"{', '.join(sorted(_COMPONENT_KEYS[kind]))}."
+        )
     spec = table.get("spec")
     if not isinstance(spec, str) or not spec:
-        raise ConfigError(f"{where}: key 'spec' is required: the name of a {kind[:-1]} "
-                          "(see 'heartmind plugins').")
+        raise ConfigError(
+            f"{where}: key 'spec' is required: the name of a {kind[:-1]} (see 'heartmind plugins')."
+        )
     options = table.get("options", {})
     if not isinstance(options, Mapping):
         raise ConfigError(f"{where} options must be a table.")

@@ -130,8 +130,11 @@ class PluginManager:
                 version=dist.version if dist is not None else "",
             )
             if ep.name in self.records:
-                self._fail(record, f"another plugin is already registered as {ep.name!r} "
-                           f"(from {self.records[ep.name].distribution or 'code'})")
+                self._fail(
+                    record,
+                    f"another plugin is already registered as {ep.name!r} "
+                    f"(from {self.records[ep.name].distribution or 'code'})",
+                )
                 continue
             self.records[ep.name] = record
             if not self._selected(ep.name):
@@ -149,7 +152,7 @@ class PluginManager:
 
         Returns its record; a plugin that is deselected is recorded as disabled.
         """
-        name = name or getattr(plugin, "__name__", type(plugin).__name__)
+        name = name or str(getattr(plugin, "__name__", type(plugin).__name__))
         if name in self.records:
             raise PluginError(f"a plugin named {name!r} is already registered; pick another name.")
         record = PluginRecord(name=name, module=getattr(plugin, "__name__", repr(plugin)))
@@ -217,9 +220,11 @@ class PluginManager:
         if spec.name in table:
             first = table.pop(spec.name).plugin
             dups[spec.name] = [first, record.name]
-            message = (f"{kind[:-1]} name {spec.name!r} is declared by both plugin {first!r} "
-                       f"and plugin {record.name!r}; neither is usable until one is renamed "
-                       "or disabled")
+            message = (
+                f"{kind[:-1]} name {spec.name!r} is declared by both plugin {first!r} "
+                f"and plugin {record.name!r}; neither is usable until one is renamed "
+                "or disabled"
+            )
             for name in (first, record.name):
                 rec = self.records[name]
                 if message not in rec.errors:
@@ -261,7 +266,11 @@ class PluginManager:
                 "disable one of them (HEARTMIND_DISABLE_PLUGINS or --disable-plugin)."
             )
         failed = [r.name for r in self.records.values() if r.status == "failed"]
-        hint = f" Plugins that failed to load: {', '.join(failed)} (see 'heartmind plugins')." if failed else ""
+        hint = (
+            f" Plugins that failed to load: {', '.join(failed)} (see 'heartmind plugins')."
+            if failed
+            else ""
+        )
         raise PluginError(
             f"no {kind[:-1]} named {name!r}; available: {', '.join(sorted(table)) or 'none'}.{hint}"
         )
@@ -286,8 +295,12 @@ class PluginManager:
                 count = self.event_hook_errors.get(impl.plugin_name, 0) + 1
                 self.event_hook_errors[impl.plugin_name] = count
                 if count == 1 or count % 1000 == 0:
-                    log.warning("plugin %s: heartmind_event raised (%d so far): %s",
-                                impl.plugin_name, count, _describe(exc))
+                    log.warning(
+                        "plugin %s: heartmind_event raised (%d so far): %s",
+                        impl.plugin_name,
+                        count,
+                        _describe(exc),
+                    )
                 if self.strict:
                     raise
 

@@ -67,8 +67,9 @@ def _truncate(chunk: Chunk, end: float) -> Chunk | None:
 class _Runner:
     """What both runners share: the graph, sensors and their counters."""
 
-    def __init__(self, graph: Graph, sensors: list[Node], clock: Clock,
-                 duration: float | None) -> None:
+    def __init__(
+        self, graph: Graph, sensors: list[Node], clock: Clock, duration: float | None
+    ) -> None:
         self.graph = graph
         self.sensors = sensors
         self.clock = clock
@@ -98,8 +99,9 @@ class _Runner:
 class VirtualRunner(_Runner):
     """Deterministic, as-fast-as-possible scheduling on a :class:`VirtualClock`."""
 
-    def __init__(self, graph: Graph, sensors: list[Node], clock: VirtualClock,
-                 duration: float | None) -> None:
+    def __init__(
+        self, graph: Graph, sensors: list[Node], clock: VirtualClock, duration: float | None
+    ) -> None:
         super().__init__(graph, sensors, clock, duration)
         self.vclock = clock
         self._thread: threading.Thread | None = None
@@ -134,16 +136,17 @@ class VirtualRunner(_Runner):
         seq = 0
         try:
             for i, node in enumerate(self.sensors):
-                item = self._next(node)
-                if item is not None:
-                    heapq.heappush(heap, (_timestamp(item), seq, i, item))
+                first = self._next(node)
+                if first is not None:
+                    heapq.heappush(heap, (_timestamp(first), seq, i, first))
                     seq += 1
             while heap and not self.stop_requested.is_set():
-                ts, _, i, item = heapq.heappop(heap)
+                ts, _, i, popped = heapq.heappop(heap)
                 if ts >= end:
                     break
-                if isinstance(item, Chunk) and item.last_timestamp >= end:
-                    item = _truncate(item, end)  # type: ignore[assignment]
+                item: Output | None = popped
+                if isinstance(popped, Chunk) and popped.last_timestamp >= end:
+                    item = _truncate(popped, end)
                 node = self.sensors[i]
                 if item is not None:
                     self.vclock.advance(_timestamp(item))
@@ -191,12 +194,17 @@ class _Buffer:
 class RealtimeRunner(_Runner):
     """Threads per sensor, one processing worker, wall-clock pacing of generated sources."""
 
-    def __init__(self, graph: Graph, sensors: list[Node], clock: Clock,
-                 duration: float | None, capacity: int = 256) -> None:
+    def __init__(
+        self,
+        graph: Graph,
+        sensors: list[Node],
+        clock: Clock,
+        duration: float | None,
+        capacity: int = 256,
+    ) -> None:
         super().__init__(graph, sensors, clock, duration)
         self._wake = threading.Condition()
-        self._buffers = {s.name: _Buffer(capacity, self.stats[s.name], self._wake)
-                         for s in sensors}
+        self._buffers = {s.name: _Buffer(capacity, self.stats[s.name], self._wake) for s in sensors}
         self._threads: list[threading.Thread] = []
         self._worker: threading.Thread | None = None
         self._sensors_done = threading.Event()
@@ -205,8 +213,9 @@ class RealtimeRunner(_Runner):
     def start(self) -> None:
         self.t0 = self.clock.now()
         for node in self.sensors:
-            t = threading.Thread(target=self._read_loop, args=(node,),
-                                 name=f"hm-sensor-{node.name}", daemon=True)
+            t = threading.Thread(
+                target=self._read_loop, args=(node,), name=f"hm-sensor-{node.name}", daemon=True
+            )
             self._threads.append(t)
         self._worker = threading.Thread(target=self._work_loop, name="hm-worker", daemon=True)
         for t in self._threads:
@@ -249,8 +258,9 @@ class RealtimeRunner(_Runner):
 
     def _drain_once(self) -> list[tuple[str, Output]]:
         with self._wake:
-            batch = [(name, buf.items.popleft()) for name, buf in self._buffers.items()
-                     if buf.items]
+            batch = [
+                (name, buf.items.popleft()) for name, buf in self._buffers.items() if buf.items
+            ]
             return batch
 
     def _work_loop(self) -> None:
@@ -285,17 +295,30 @@ class RealtimeRunner(_Runner):
             where_counts.append((f"sensor:{name}", st.dropped_chunks, st.dropped_samples, 0))
         for sub in self.graph.dispatcher.subscribers:
             s = sub.stats
-            where_counts.append((f"subscriber:{sub.name}", s.dropped_chunks,
-                                 s.dropped_samples, s.dropped_events))
+            where_counts.append(
+                (f"subscriber:{sub.name}", s.dropped_chunks, s.dropped_samples, s.dropped_events)
+            )
         for where, chunks, samples, events in where_counts:
             before = self._reported.get(where, (0, 0, 0))
             if (chunks, samples, events) != before:
                 self._reported[where] = (chunks, samples, events)
-                log.warning("%s dropped %d chunks (%d samples) and %d events so far",
-                            where, chunks, samples, events)
-                self.graph.route(Dropped(timestamp=now, where=where,
-                                         chunks=chunks - before[0], samples=samples - before[1],
-                                         events=events - before[2]), "session")
+                log.warning(
+                    "%s dropped %d chunks (%d samples) and %d events so far",
+                    where,
+                    chunks,
+                    samples,
+                    events,
+                )
+                self.graph.route(
+                    Dropped(
+                        timestamp=now,
+                        where=where,
+                        chunks=chunks - before[0],
+                        samples=samples - before[1],
+                        events=events - before[2],
+                    ),
+                    "session",
+                )
 
     def wait_sensors(self, timeout: float | None) -> bool:
         """Wait until every sensor thread ended (duration reached or sources finished)."""
@@ -319,5 +342,3 @@ class RealtimeRunner(_Runner):
             self._wake.notify()
         if self._worker is not None:
             self._worker.join(timeout)
-
-

@@ -88,8 +88,9 @@ class Session:
             self.clock: Clock = VirtualClock(start or _DEFAULT_START)
         else:
             if start:
-                raise ConfigError("start is only for the virtual clock; a real-time session "
-                                  "starts now.")
+                raise ConfigError(
+                    "start is only for the virtual clock; a real-time session starts now."
+                )
             self.clock = RealClock()
         self.seed = seed if seed is not None else (cfg.seed if cfg else 0)
         self.duration = duration if duration is not None else (cfg.duration if cfg else None)
@@ -123,8 +124,9 @@ class Session:
             elif c.kind == "processors":
                 self.add_processor(c.spec, name=c.name, inputs=c.inputs, **options)
             else:
-                self.add_consumer(c.spec, name=c.name, topics=c.topics, streams=c.streams,
-                                  **options)
+                self.add_consumer(
+                    c.spec, name=c.name, topics=c.topics, streams=c.streams, **options
+                )
         names = {n.name for n in self._nodes}
         for node in self._nodes:
             for selector in node.inputs or ():
@@ -135,8 +137,9 @@ class Session:
                         f"named {upstream!r}; components: {', '.join(sorted(names))}."
                     )
 
-    def _make(self, kind: str, what: str | object, name: str | None,
-              options: dict[str, Any]) -> tuple[object, str, Any]:
+    def _make(
+        self, kind: str, what: str | object, name: str | None, options: dict[str, Any]
+    ) -> tuple[object, str, Any]:
         if self._state != "new":
             raise SessionError("components can only be added before start().")
         if isinstance(what, str):
@@ -147,8 +150,10 @@ class Session:
                 opts["seed"] = self.seed
             obj = spec.factory(**opts)
             if not is_component(obj, kind):
-                raise SessionError(f"the factory of {kind[:-1]} {what!r} (plugin {spec.plugin}) "
-                                   f"returned {type(obj).__name__}, not a {kind[:-1]}.")
+                raise SessionError(
+                    f"the factory of {kind[:-1]} {what!r} (plugin {spec.plugin}) "
+                    f"returned {type(obj).__name__}, not a {kind[:-1]}."
+                )
             return obj, name or what, spec
         if not is_component(what, kind):
             raise SessionError(f"{what!r} is not a {kind[:-1]} object or spec name.")
@@ -162,17 +167,24 @@ class Session:
         self._nodes.append(node)
         return node
 
-    def add_sensor(self, sensor: str | Sensor, *, name: str | None = None,
-                   **options: Any) -> Sensor:
+    def add_sensor(
+        self, sensor: str | Sensor, *, name: str | None = None, **options: Any
+    ) -> Sensor:
         """Add a sensor, by spec name (with options) or as an object. Returns the sensor."""
         obj, node_name, spec = self._make("sensors", sensor, name, options)
         self._add(Node("sensors", node_name, obj, spec.name if spec else ""))
         return obj  # type: ignore[return-value]
 
-    def add_processor(self, processor: str | Processor, *, name: str | None = None,
-                      inputs: Iterable[str] | None = None,
-                      input_types: Iterable[str] | None = None,
-                      events: Iterable[str] | None = None, **options: Any) -> Processor:
+    def add_processor(
+        self,
+        processor: str | Processor,
+        *,
+        name: str | None = None,
+        inputs: Iterable[str] | None = None,
+        input_types: Iterable[str] | None = None,
+        events: Iterable[str] | None = None,
+        **options: Any,
+    ) -> Processor:
         """Add a processor.
 
         ``inputs`` names upstream components (``"name"`` or ``"name:TYPE"``, ``"*"`` any);
@@ -180,17 +192,30 @@ class Session:
         ``input_types``/``events`` override the spec's accepted stream types/event topics.
         """
         obj, node_name, spec = self._make("processors", processor, name, options)
-        types = tuple(input_types) if input_types is not None else (
-            spec.inputs if spec else ("*",))
+        types = tuple(input_types) if input_types is not None else (spec.inputs if spec else ("*",))
         topics = tuple(events) if events is not None else (spec.events if spec else ())
-        self._add(Node("processors", node_name, obj, spec.name if spec else "",
-                       input_types=types, inputs=tuple(inputs) if inputs is not None else None,
-                       event_topics=topics))
+        self._add(
+            Node(
+                "processors",
+                node_name,
+                obj,
+                spec.name if spec else "",
+                input_types=types,
+                inputs=tuple(inputs) if inputs is not None else None,
+                event_topics=topics,
+            )
+        )
         return obj  # type: ignore[return-value]
 
-    def add_consumer(self, consumer: str | Consumer, *, name: str | None = None,
-                     topics: Iterable[str] | None = None, streams: Iterable[str] | None = None,
-                     **options: Any) -> Consumer:
+    def add_consumer(
+        self,
+        consumer: str | Consumer,
+        *,
+        name: str | None = None,
+        topics: Iterable[str] | None = None,
+        streams: Iterable[str] | None = None,
+        **options: Any,
+    ) -> Consumer:
         """Add a consumer; it gets the event ``topics`` (default all) and ``streams``
         (``"stream:<name>"``, ``"type:ECG"``, ``"stream:*"``; default none)."""
         obj, node_name, spec = self._make("consumers", consumer, name, options)
@@ -203,8 +228,13 @@ class Session:
 
     # ------------------------------------------------------------------ subscribing
 
-    def subscribe(self, topics: str | Iterable[str], callback: Callable[[Any], object], *,
-                  name: str | None = None) -> Subscriber:
+    def subscribe(
+        self,
+        topics: str | Iterable[str],
+        callback: Callable[[Any], object],
+        *,
+        name: str | None = None,
+    ) -> Subscriber:
         """Call ``callback(item)`` for every event of ``topics`` (or chunk of a stream key).
 
         ``topics``: an event topic such as ``"heart_rate"``, ``"*"`` for all events,
@@ -213,15 +243,20 @@ class Session:
         delivery thread. Exceptions are logged and counted, never raised into the session.
         """
         selectors = [topics] if isinstance(topics, str) else list(topics)
-        return self.dispatcher.subscribe(name or getattr(callback, "__name__", "callback"),
-                                         selectors, callback, capacity=self.mailbox_size)
+        return self.dispatcher.subscribe(
+            name or str(getattr(callback, "__name__", "callback")),
+            selectors,
+            callback,
+            capacity=self.mailbox_size,
+        )
 
     def unsubscribe(self, subscriber: Subscriber) -> None:
         """Stop delivering to a subscriber returned by :meth:`subscribe`."""
         self.dispatcher.unsubscribe(subscriber)
 
-    def events(self, *topics: str, timeout: float | None = None,
-               maxsize: int = 1024) -> Iterator[Any]:
+    def events(
+        self, *topics: str, timeout: float | None = None, maxsize: int = 1024
+    ) -> Iterator[Any]:
         """Iterate over events (and chunks) of ``topics`` (default: all events).
 
         Subscribes immediately, so call it before :meth:`start` to miss nothing. Ends when
@@ -249,8 +284,9 @@ class Session:
         sub.on_end = lambda: _put_end(q, closed)
         return self._iterate(q, sub, closed, timeout)
 
-    def _iterate(self, q: queue.Queue[Any], sub: Subscriber, closed: threading.Event,
-                 timeout: float | None) -> Iterator[Any]:
+    def _iterate(
+        self, q: queue.Queue[Any], sub: Subscriber, closed: threading.Event, timeout: float | None
+    ) -> Iterator[Any]:
         try:
             while True:
                 try:
@@ -286,8 +322,7 @@ class Session:
             else:
                 loop.call_soon_threadsafe(put_nowait, item)
 
-        sub = self.subscribe(list(topics) or ["*"], put,
-                             name=f"aevents-{next(self._iter_ids)}")
+        sub = self.subscribe(list(topics) or ["*"], put, name=f"aevents-{next(self._iter_ids)}")
         holder.append(sub)
         sub.on_end = lambda: loop.call_soon_threadsafe(put_nowait, _END)
         try:
@@ -327,37 +362,54 @@ class Session:
                 assert isinstance(self.clock, VirtualClock)
                 self._runner = VirtualRunner(self._graph, sensors, self.clock, self.duration)
             else:
-                self._runner = RealtimeRunner(self._graph, sensors, self.clock, self.duration,
-                                              capacity=self.queue_size)
+                self._runner = RealtimeRunner(
+                    self._graph, sensors, self.clock, self.duration, capacity=self.queue_size
+                )
             self.dispatcher.start()
             self._state = "running"
             self._runner.start()
-            log.info("session started: %s clock, UTC offset %.6f s (t=0 s is %s)",
-                     self.clock_kind, self.clock.utc_offset, self.clock.iso(0.0))
+            log.info(
+                "session started: %s clock, UTC offset %.6f s (t=0 s is %s)",
+                self.clock_kind,
+                self.clock.utc_offset,
+                self.clock.iso(0.0),
+            )
         return self
 
     def _start_components(self) -> None:
         manager = self.plugins
         if manager is not None and manager.has_event_hooks():
-            self.dispatcher.subscribe("plugin-hooks", ["*"], manager.call_event,
-                                      capacity=self.mailbox_size)
+            self.dispatcher.subscribe(
+                "plugin-hooks", ["*"], manager.call_event, capacity=self.mailbox_size
+            )
         started: list[Node] = []
-        order = sorted(self._nodes, key=lambda n: ("sensors", "processors", "consumers").index(n.kind))
+        kinds = ("sensors", "processors", "consumers")
+        order = sorted(self._nodes, key=lambda n: kinds.index(n.kind))
         assert self._graph is not None
         try:
             for node in order:
                 inputs: tuple[StreamInfo, ...] = ()
                 if node.kind == "processors":
-                    inputs = tuple(info for s in order if s.kind == "sensors"
-                                   for info in s.obj.streams
-                                   if self._graph.wants(node, s.name, info.type))
-                node.obj.start(Context(name=node.name, clock=self.clock, inputs=inputs,
-                                       seed=self.seed))
+                    inputs = tuple(
+                        info
+                        for s in order
+                        if s.kind == "sensors"
+                        for info in s.obj.streams
+                        if self._graph.wants(node, s.name, info.type)
+                    )
+                node.obj.start(
+                    Context(name=node.name, clock=self.clock, inputs=inputs, seed=self.seed)
+                )
                 started.append(node)
                 if node.kind == "consumers":
-                    self._consumer_subs.append(self.dispatcher.subscribe(
-                        node.name, node.extra["selectors"], _consumer_callback(node.obj),
-                        capacity=max(self.mailbox_size, 65536)))
+                    self._consumer_subs.append(
+                        self.dispatcher.subscribe(
+                            node.name,
+                            node.extra["selectors"],
+                            _consumer_callback(node.obj),
+                            capacity=max(self.mailbox_size, 65536),
+                        )
+                    )
         except Exception:
             for node in reversed(started):
                 _safe_stop(node)
@@ -372,7 +424,9 @@ class Session:
                 return False
         finished = self._runner.done.wait(timeout)
         if self._runner.error is not None:
-            raise SessionError(f"the session failed: {self._runner.error!r}") from self._runner.error
+            raise SessionError(
+                f"the session failed: {self._runner.error!r}"
+            ) from self._runner.error
         return finished
 
     def stop(self, timeout: float = 10.0) -> None:
@@ -441,14 +495,16 @@ class Session:
         for sub in self._consumer_subs:
             out["subscribers"].setdefault(sub.name, sub.stats.to_dict())
         out["dropped"] = sum(v["dropped_chunks"] for v in out["sensors"].values()) + sum(
-            v["dropped_chunks"] + v["dropped_events"] for v in out["subscribers"].values())
+            v["dropped_chunks"] + v["dropped_events"] for v in out["subscribers"].values()
+        )
         return out
 
     def _log_drops(self) -> None:
         stats = self.stats()
         if stats["dropped"]:
-            log.warning("session dropped %d items in total; see Session.stats() for where",
-                        stats["dropped"])
+            log.warning(
+                "session dropped %d items in total; see Session.stats() for where", stats["dropped"]
+            )
 
 
 def _consumer_callback(consumer: Consumer) -> Callable[[Any], None]:

@@ -6,6 +6,7 @@ options from the pipeline, validated against ``options`` first.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,7 +46,7 @@ class Option:
     choices: tuple[Any, ...] | None = None
     min: float | None = None
     max: float | None = None
-    item: type | None = None
+    item: builtins.type | None = None
 
     @property
     def required(self) -> bool:
@@ -111,7 +112,8 @@ def validate_options(schema: OptionsSchema, given: Mapping[str, Any], where: str
         if key in given:
             out[key] = option.check(given[key], f"{where} {key}")
         elif option.required:
-            raise ConfigError(f"{where}: option {key!r} is required ({option.help or option.type.__name__}).")
+            what = option.help or option.type.__name__
+            raise ConfigError(f"{where}: option {key!r} is required ({what}).")
         else:
             out[key] = option.default
     return out

@@ -21,8 +21,19 @@ __all__ = ["DTYPES", "STREAM_TYPES", "Chunk", "StreamInfo"]
 
 #: Stream types known to heartmind. Plugins may use others (upper-case by convention).
 STREAM_TYPES: tuple[str, ...] = (
-    "ECG", "PPG", "EEG", "EDA", "RSP", "RADAR", "FACE", "KEYS", "MOUSE",
-    "MARKERS", "BEATS", "STATE", "HR",
+    "ECG",
+    "PPG",
+    "EEG",
+    "EDA",
+    "RSP",
+    "RADAR",
+    "FACE",
+    "KEYS",
+    "MOUSE",
+    "MARKERS",
+    "BEATS",
+    "STATE",
+    "HR",
 )
 
 #: Sample formats a stream can have, named as numpy names them ("string" for markers).
@@ -159,7 +170,8 @@ class Chunk:
         ts = np.asarray(self.timestamps, dtype=np.float64)
         if ts.ndim != 1:
             raise ChunkError(
-                f"stream {info.name!r}: timestamps must be 1-D (one per sample), got shape {ts.shape}."
+                f"stream {info.name!r}: timestamps must be 1-D (one per sample), "
+                f"got shape {ts.shape}."
             )
         if ts.shape[0] != data.shape[0]:
             raise ChunkError(
