@@ -419,9 +419,9 @@ class Session:
         """Block until the sources end or the duration is reached; True if they did."""
         if self._runner is None:
             raise SessionError("wait() before start().")
-        if isinstance(self._runner, RealtimeRunner):
-            if not self._runner.wait_sensors(timeout):
-                return False
+        realtime = isinstance(self._runner, RealtimeRunner)
+        if realtime and not self._runner.wait_sensors(timeout):  # type: ignore[union-attr]
+            return False
         finished = self._runner.done.wait(timeout)
         if self._runner.error is not None:
             raise SessionError(
