@@ -478,6 +478,13 @@ class Session:
 
     # ------------------------------------------------------------------ reporting
 
+    @property
+    def elapsed(self) -> float:
+        """Sample time run so far, in s (0 before start)."""
+        if self._runner is None:
+            return 0.0
+        return max(0.0, self.clock.now() - self._runner.t0)
+
     def stats(self) -> dict[str, Any]:
         """Counters: per sensor (chunks, samples, drops), per subscriber (delivered,
         dropped, errors), per processor (errors), and totals."""
