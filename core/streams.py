@@ -168,6 +168,8 @@ class Chunk:
         info = self.info
         data = _as_data(self.data, info)
         ts = np.asarray(self.timestamps, dtype=np.float64)
+        if not _frozen(ts):
+            ts = ts.copy()  # never freeze (or share) the caller's own array
         if ts.ndim != 1:
             raise ChunkError(
                 f"stream {info.name!r}: timestamps must be 1-D (one per sample), "
@@ -251,7 +253,7 @@ def _as_data(raw: Any, info: StreamInfo) -> npt.NDArray[Any]:
                 "round and cast the data explicitly."
             )
         arr = arr.astype(want)  # a new array that nobody else holds
-    elif arr.flags.writeable:
+    elif not _frozen(arr):
         arr = arr.copy()  # the caller may still change its array; ours must not change
     if want.kind == "f" and arr.size and not np.isfinite(arr).all():
         row = int(np.argwhere(~np.isfinite(arr))[0][0])
@@ -260,6 +262,16 @@ def _as_data(raw: Any, info: StreamInfo) -> npt.NDArray[Any]:
             "report a Gap event instead of sending non-finite values."
         )
     return arr
+
+
+def _frozen(arr: npt.NDArray[Any]) -> bool:
+    """True if nobody can write ``arr``'s memory: it and every array it views are read-only."""
+    base: Any = arr
+    while isinstance(base, np.ndarray):
+        if base.flags.writeable:
+            return False
+        base = base.base
+    return base is None
 
 
 def _check_shape(arr: npt.NDArray[Any], info: StreamInfo) -> None:
