@@ -271,6 +271,9 @@ class PluginManager:
             if failed
             else ""
         )
+        disabled = [r.name for r in self.records.values() if r.status == "disabled"]
+        if disabled:
+            hint += f" Disabled plugins: {', '.join(disabled)}."
         raise PluginError(
             f"no {kind[:-1]} named {name!r}; available: {', '.join(sorted(table)) or 'none'}.{hint}"
         )

@@ -21,7 +21,9 @@ def _lsl_only_on_loopback(request: pytest.FixtureRequest) -> None:
     if request.node.get_closest_marker("lsl") is None:
         return
     if _interfaces() != ["lo"]:
-        pytest.fail(f"LSL test outside a loopback-only network namespace (interfaces: "
-                    f"{_interfaces()}); run it through scripts/loopback-only.")
+        pytest.fail(
+            f"LSL test outside a loopback-only network namespace (interfaces: "
+            f"{_interfaces()}); run it through scripts/loopback-only."
+        )
     if not os.environ.get("LSLAPICFG"):
         pytest.fail("LSLAPICFG is not set; run LSL tests through scripts/loopback-only.")

@@ -33,10 +33,12 @@ def plugins(args: argparse.Namespace, manager: PluginManager) -> int:
         provides = "; ".join(f"{k}: {', '.join(v)}" for k, v in r.provides.items() if v)
         if r.event_hook:
             provides = f"{provides}; event hook" if provides else "event hook"
-        status = {"loaded": "[green]loaded", "failed": "[red]failed",
-                  "disabled": "[yellow]disabled"}[r.status]
-        table.add_row(r.name, r.version or "-", status, provides or "-",
-                      "\n".join(r.errors) or "-")
+        status = {
+            "loaded": "[green]loaded",
+            "failed": "[red]failed",
+            "disabled": "[yellow]disabled",
+        }[r.status]
+        table.add_row(r.name, r.version or "-", status, provides or "-", "\n".join(r.errors) or "-")
     Console().print(table)
     return 1 if any(r.status == "failed" for r in records) else 0
 
@@ -74,8 +76,9 @@ def _apply_events_option(pipeline: Pipeline, mode: str | None) -> None:
         pipeline.components = [c for c in pipeline.components if c not in consoles]
         return
     if not consoles:
-        consoles = [ComponentConfig(kind="consumers", name="console", spec="console",
-                                    where="--events")]
+        consoles = [
+            ComponentConfig(kind="consumers", name="console", spec="console", where="--events")
+        ]
         pipeline.components.extend(consoles)
     for c in consoles:
         c.options["format"] = mode
@@ -112,12 +115,17 @@ def _summary(err: Console, session: Session, wall: float) -> None:
     stats = session.stats()
     span = session.elapsed
     speed = f" ({span / wall:,.0f}× real time)" if session.clock.virtual and wall > 0 else ""
-    err.print(f"ran {span:,.1f} s of sample time in {wall:,.2f} s{speed}: "
-              f"{stats['chunks']:,} chunks, {stats['events']:,} events, "
-              f"{stats['dropped']:,} dropped", highlight=False)
+    err.print(
+        f"ran {span:,.1f} s of sample time in {wall:,.2f} s{speed}: "
+        f"{stats['chunks']:,} chunks, {stats['events']:,} events, "
+        f"{stats['dropped']:,} dropped",
+        highlight=False,
+    )
     for name, st in stats["processors"].items():
         if st["errors"]:
-            err.print(f"[red]processor {name}: {st['errors']} errors[/red]"
-                      f"{' (switched off)' if st['disabled'] else ''}: {st['last_error']}")
+            err.print(
+                f"[red]processor {name}: {st['errors']} errors[/red]"
+                f"{' (switched off)' if st['disabled'] else ''}: {st['last_error']}"
+            )
     if sys.stdout.isatty():
         sys.stdout.flush()

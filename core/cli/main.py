@@ -37,10 +37,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"heartmind {__version__}")
     parser.add_argument("--plugins", metavar="A,B", help="load only these plugins")
-    parser.add_argument("--disable-plugin", metavar="NAME", action="append", default=[],
-                        help="do not load this plugin (repeatable)")
-    parser.add_argument("-v", "--verbose", action="count", default=0,
-                        help="more logging on standard error (-vv for debug)")
+    parser.add_argument(
+        "--disable-plugin",
+        metavar="NAME",
+        action="append",
+        default=[],
+        help="do not load this plugin (repeatable)",
+    )
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=0,
+        help="more logging on standard error (-vv for debug)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("plugins", help="list plugins, what they provide and load failures")
@@ -53,18 +63,35 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("run", help="run a pipeline file (TOML)")
     p.add_argument("pipeline", help="pipeline TOML file")
-    p.add_argument("--duration", type=float, metavar="S",
-                   help="seconds of sample time to run (default: the file's, else until Ctrl-C)")
+    p.add_argument(
+        "--duration",
+        type=float,
+        metavar="S",
+        help="seconds of sample time to run (default: the file's, else until Ctrl-C)",
+    )
     clock = p.add_mutually_exclusive_group()
-    clock.add_argument("--fast", dest="clock", action="store_const", const="virtual",
-                       help="virtual clock: as fast as the CPU allows, deterministic")
-    clock.add_argument("--realtime", dest="clock", action="store_const", const="realtime",
-                       help="LSL clock, paced by the wall clock")
+    clock.add_argument(
+        "--fast",
+        dest="clock",
+        action="store_const",
+        const="virtual",
+        help="virtual clock: as fast as the CPU allows, deterministic",
+    )
+    clock.add_argument(
+        "--realtime",
+        dest="clock",
+        action="store_const",
+        const="realtime",
+        help="LSL clock, paced by the wall clock",
+    )
     p.add_argument("--start", metavar="ISO", help="UTC of virtual time 0 (with --fast)")
     p.add_argument("--seed", type=int, metavar="N", help="random seed")
-    p.add_argument("--events", choices=("pretty", "jsonl", "none"),
-                   help="how console consumers print events (default: as in the file; "
-                   "adds a console consumer if the file has none)")
+    p.add_argument(
+        "--events",
+        choices=("pretty", "jsonl", "none"),
+        help="how console consumers print events (default: as in the file; "
+        "adds a console consumer if the file has none)",
+    )
     p.set_defaults(func=commands.run)
     return parser
 
@@ -73,10 +100,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``heartmind`` script; returns the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    level = logging.WARNING if args.verbose == 0 else (
-        logging.INFO if args.verbose == 1 else logging.DEBUG)
-    logging.basicConfig(level=level, stream=sys.stderr,
-                        format="%(levelname)s %(name)s: %(message)s")
+    level = (
+        logging.WARNING
+        if args.verbose == 0
+        else (logging.INFO if args.verbose == 1 else logging.DEBUG)
+    )
+    logging.basicConfig(
+        level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s"
+    )
     if args.command is None:
         parser.print_help()
         return 2

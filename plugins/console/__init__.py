@@ -20,8 +20,12 @@ def heartmind_consumers() -> Iterator[ConsumerSpec]:
         factory=_console,
         description="Print events on standard output, readably or as JSON lines.",
         options={
-            "format": Option(str, "pretty", "pretty (aligned text) or jsonl (one object per line)",
-                             choices=("pretty", "jsonl")),
+            "format": Option(
+                str,
+                "pretty",
+                "pretty (aligned text) or jsonl (one object per line)",
+                choices=("pretty", "jsonl"),
+            ),
         },
     )
     yield ConsumerSpec(

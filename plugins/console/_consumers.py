@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from dataclasses import fields
@@ -63,10 +64,8 @@ class ConsoleConsumer(Consumer):
         self._out.write(line + "\n")
 
     def stop(self) -> None:
-        try:
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing more to do
             self._out.flush()
-        except (OSError, ValueError):  # closed pipe: nothing more to do
-            pass
 
 
 def open_private(path: str | Path, append: bool = False) -> IO[str]:
@@ -117,5 +116,3 @@ class JsonlConsumer(Consumer):
 
     def __repr__(self) -> str:
         return f"JsonlConsumer({str(self.path)!r})"
-
-

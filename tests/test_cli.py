@@ -1,0 +1,132 @@
+"""The ``heartmind`` command line, run as a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PIPELINE = ROOT / "examples" / "pipelines" / "ecg_heart_rate.toml"
+
+
+def heartmind(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "heartmind.cli.main", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def write_broken_plugin(folder: Path) -> None:
+    """A real installed-looking distribution whose plugin module fails to import."""
+    dist = folder / "hm_broken-0.1.dist-info"
+    dist.mkdir(parents=True)
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: hm-broken\nVersion: 0.1\n")
+    (dist / "entry_points.txt").write_text("[heartmind]\nbroken = hm_broken_plugin\n")
+    (folder / "hm_broken_plugin.py").write_text("raise RuntimeError('no device driver')\n")
+
+
+def test_version() -> None:
+    out = heartmind("--version")
+    assert out.returncode == 0
+    assert out.stdout.strip() == f"heartmind {metadata.version('heartmind')}"
+
+
+def test_plugins_json_lists_builtins() -> None:
+    out = heartmind("plugins", "--json")
+    assert out.returncode == 0, out.stderr
+    records = {r["name"]: r for r in json.loads(out.stdout)}
+    for name in ("simulator", "cardiac", "console"):
+        assert records[name]["status"] == "loaded", records[name]
+        assert records[name]["distribution"] == "heartmind"
+    assert {"console", "jsonl"} <= set(records["console"]["provides"]["consumers"])
+
+
+def test_plugins_shows_a_broken_plugin_and_its_reason(tmp_path: Path) -> None:
+    write_broken_plugin(tmp_path)
+    env = {"PYTHONPATH": str(tmp_path)}
+    out = heartmind("plugins", "--json", env=env)
+    records = {r["name"]: r for r in json.loads(out.stdout)}
+    assert records["broken"]["status"] == "failed"
+    assert "no device driver" in records["broken"]["errors"][0]
+    assert records["console"]["status"] == "loaded"  # the others keep working
+    table = heartmind("plugins", env={**env, "COLUMNS": "200"})
+    assert table.returncode == 1
+    assert "broken" in table.stdout and "no device driver" in table.stdout
+    strict = heartmind("plugins", env={**env, "HEARTMIND_STRICT_PLUGINS": "1"})
+    assert strict.returncode == 2
+    assert "plugin 'broken'" in strict.stderr and "no device driver" in strict.stderr
+
+
+def test_disable_and_select_plugins() -> None:
+    out = heartmind("--disable-plugin", "cardiac", "plugins", "--json")
+    records = {r["name"]: r for r in json.loads(out.stdout)}
+    assert records["cardiac"]["status"] == "disabled"
+    out = heartmind("--plugins", "console", "plugins", "--json")
+    statuses = {r["name"]: r["status"] for r in json.loads(out.stdout)}
+    assert statuses["console"] == "loaded" and statuses["simulator"] == "disabled"
+
+
+def test_events_schema_lists_core_topics() -> None:
+    out = heartmind("events", "--json")
+    schema = json.loads(out.stdout)
+    for topic in (
+        "heart_beat",
+        "heart_rate",
+        "hrv",
+        "signal_quality",
+        "emotion",
+        "stress",
+        "marker",
+        "gap",
+        "calendar_change",
+    ):
+        assert topic in schema
+    fields = {f["name"]: f for f in schema["emotion"]}
+    assert fields["valence"]["range"] == [-1.0, 1.0]
+
+
+def test_run_reports_config_errors_with_file_table_and_key(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[sensors.ecg]\nspec = "simulator"\ncolour = "red"\n')
+    out = heartmind("run", str(bad))
+    assert out.returncode == 2
+    assert str(bad) in out.stderr and "[sensors.ecg]" in out.stderr and "'colour'" in out.stderr
+
+
+def test_run_missing_processor_names_the_disabled_plugin() -> None:
+    out = heartmind("--disable-plugin", "cardiac", "run", str(PIPELINE), "--duration", "5")
+    assert out.returncode == 2
+    assert "heart-rate" in out.stderr and "Disabled plugins: cardiac" in out.stderr
+
+
+@pytest.mark.slow
+def test_run_fast_ten_minutes_prints_sensible_heart_rates_deterministically() -> None:
+    args = ("run", str(PIPELINE), "--fast", "--duration", "600", "--events", "jsonl")
+    first = heartmind(*args)
+    assert first.returncode == 0, first.stderr
+    events = [json.loads(line) for line in first.stdout.splitlines()]
+    rates = [e for e in events if e["topic"] == "heart_rate"]
+    assert len(rates) >= 550  # one per second of the ten minutes, after the first beats
+    assert all(40 <= e["bpm"] <= 180 for e in rates)
+    assert all(e["time"].startswith("2026-11-24T09:") for e in rates)
+    assert [e["timestamp"] for e in rates] == sorted(e["timestamp"] for e in rates)
+    # the scripted stress phase raises the rate
+    rest = [e["bpm"] for e in rates if e["timestamp"] < 120]
+    peak = max(e["bpm"] for e in rates)
+    assert peak > sum(rest) / len(rest) + 5
+    second = heartmind(*args)
+    assert second.stdout == first.stdout  # same seed, same bytes
+    other = heartmind(*args, "--seed", "8")
+    assert other.stdout != first.stdout
+    assert "real time" in first.stderr
