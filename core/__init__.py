@@ -10,7 +10,7 @@ from __future__ import annotations
 from importlib import metadata as _metadata
 
 from .clock import Clock, RealClock, VirtualClock, local_clock
-from .components import Consumer, Context, Processor, Sensor
+from .components import Consumer, Context, Output, Processor, Sensor
 from .errors import (
     ChunkError,
     ConfigError,
@@ -70,6 +70,7 @@ __all__ = [
     "Marker",
     "MissingExtraError",
     "Option",
+    "Output",
     "Pipeline",
     "PluginError",
     "PluginManager",
