@@ -194,7 +194,7 @@ class PluginManager:
             record.provides = {k: [] for k in _SPEC_TYPES}
         for kind, spec_type in _SPEC_TYPES.items():
             hook = getattr(self._pm.hook, f"heartmind_{kind}")
-            for impl in reversed(hook.get_hookimpls()):  # registration order
+            for impl in hook.get_hookimpls():  # registration order (pluggy calls LIFO)
                 record = self.records[impl.plugin_name]
                 try:
                     declared = list(impl.function() or ())

@@ -25,7 +25,7 @@ from typing import Any, Literal
 from .clock import Clock, RealClock, VirtualClock
 from .components import Consumer, Context, Processor, Sensor
 from .dispatch import Dispatcher, Subscriber
-from .errors import ConfigError, SessionError
+from .errors import ConfigError, PluginError, SessionError
 from .events import Event
 from .graph import Graph, Node, is_component
 from .pipeline import Pipeline
@@ -117,8 +117,14 @@ class Session:
 
     def _build(self, pipeline: Pipeline) -> None:
         for c in pipeline.components:
-            spec = self._manager().get(c.kind, c.spec)
-            options = validate_options(spec.options, c.options, f"{c.where} options")
+            try:
+                spec = self._manager().get(c.kind, c.spec)
+            except PluginError as exc:
+                raise PluginError(f"{c.where} spec = {c.spec!r}: {exc}") from exc
+            # Checked here so that errors name the file and table; the session seed is
+            # filled in by _make, as for the Python API, unless the pipeline gives one.
+            validate_options(spec.options, c.options, f"{c.where} options")
+            options = dict(c.options)
             if c.kind == "sensors":
                 self.add_sensor(c.spec, name=c.name, **options)
             elif c.kind == "processors":

@@ -24,11 +24,8 @@ def _clean_plugin_env(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
-FakeDist = Callable[..., Path]
-
-
 @pytest.fixture
-def fake_dist(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeDist]:
+def fake_dist(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Path]]:
     """Write a fake installed distribution with ``[heartmind]`` entry points.
 
     ``fake_dist("dist-name", {"ep": "module"}, {"module": "source"})`` creates

@@ -6,12 +6,17 @@ import math
 import queue
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+
 from heartmind import Chunk, Consumer, Context, Event, HeartRate, Processor, Sensor, StreamInfo
 from heartmind.components import Output
+
+#: The ``fake_dist`` fixture: ``(dist, entry_points, modules) -> folder on sys.path``.
+FakeDist = Callable[..., Path]
 
 
 class GeneratedSensor(Sensor):

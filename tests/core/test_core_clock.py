@@ -6,6 +6,7 @@ import time
 from datetime import UTC, datetime
 
 import pytest
+
 from heartmind import ConfigError, RealClock, VirtualClock, local_clock
 from heartmind.clock import iso_utc, parse_utc
 

@@ -7,8 +7,9 @@ import math
 from dataclasses import FrozenInstanceError, dataclass
 from typing import ClassVar
 
-import heartmind
 import pytest
+
+import heartmind
 from heartmind import (
     HRV,
     CalendarChange,

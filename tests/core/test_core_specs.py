@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from core_testkit import GeneratedSensor, RecordingConsumer
+
 from heartmind import ConfigError, ConsumerSpec, MissingExtraError, Option, SensorSpec
 from heartmind.extras import EXTRAS, require
 from heartmind.specs import validate_options
