@@ -7,6 +7,7 @@ through its ``heartmind`` entry point exactly as any third-party plugin would be
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -14,11 +15,13 @@ import subprocess
 import sys
 from importlib import metadata
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
-import heartmind
 import numpy as np
 import pytest
+
+import heartmind
 from heartmind import Chunk, ConfigError, Pipeline, PluginManager, Session
 from heartmind.specs import validate_options
 
@@ -60,6 +63,15 @@ def _collect(session: Session) -> list[Chunk]:
     chunks: list[Chunk] = []
     session.subscribe("stream:*", chunks.append)
     return chunks
+
+
+def _make_sample_module() -> ModuleType:
+    """``examples/heartmind-csv/make_sample.py`` as a module (it is not installed)."""
+    spec = importlib.util.spec_from_file_location("make_sample", EXAMPLE / "make_sample.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def _write(path: Path, text: str) -> str:
@@ -153,12 +165,7 @@ def test_session_streams_the_sample_exactly(dist_version: str) -> None:
 
 
 def test_sample_file_is_what_make_sample_writes(tmp_path: Path) -> None:
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("make_sample", EXAMPLE / "make_sample.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = _make_sample_module()
     module.OUT = tmp_path / "ecg.csv"
     assert module.main() == 0
     assert module.OUT.read_bytes() == SAMPLE.read_bytes()
@@ -285,3 +292,20 @@ def test_cli_runs_the_csv_sensor_with_jsonl_events(tmp_path: Path, dist_version:
     for line in proc.stdout.splitlines():
         if line.strip():
             heartmind.event_from_json(line)  # every stdout line is one event
+
+
+def test_cli_runs_the_example_csv_heart_rate_pipeline(dist_version: str) -> None:
+    """The shipped pipeline: csv-file -> heart-rate (cardiac plugin) -> console, as JSON lines."""
+    proc = _cli("run", str(PIPELINE.relative_to(ROOT)), "--events", "jsonl")
+    assert proc.returncode == 0, proc.stderr
+    events = [heartmind.event_from_json(line) for line in proc.stdout.splitlines() if line]
+    rates = [e for e in events if isinstance(e, heartmind.HeartRate)]
+    assert len(rates) >= 5, proc.stdout
+    assert all(e.source == "hr" and e.stream == "ecg_250hz" for e in rates)
+    assert all(e.time.startswith("2026-11-24T09:00:") for e in rates)  # [session] start
+    # ground truth: the beat times make_sample.py placed in the file
+    sample = _make_sample_module()
+    beats = sample.beat_times(sample.DURATION, np.random.default_rng(sample.SEED))
+    beats = beats[beats < sample.DURATION]
+    true_bpm = 60.0 / float(np.mean(np.diff(beats)))
+    assert float(np.median([e.bpm for e in rates])) == pytest.approx(true_bpm, abs=2.0)

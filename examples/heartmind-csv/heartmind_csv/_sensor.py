@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
+
 from heartmind import Chunk, ChunkError, ConfigError, Context, Sensor, StreamInfo
 
 __all__ = ["CsvFileSensor", "read_csv"]
