@@ -15,6 +15,8 @@ Lifecycle: ``start()`` → (``wait()`` | ``events()`` | ``aevents()``) → ``sto
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import contextlib
 import itertools
 import logging
 import queue
@@ -306,14 +308,17 @@ class Session:
             closed.set()  # a scheduler blocked on a full queue goes on
             self.dispatcher.unsubscribe(sub)
 
-    async def aevents(self, *topics: str, maxsize: int = 1024) -> AsyncIterator[Any]:
+    def aevents(self, *topics: str, maxsize: int = 1024) -> AsyncIterator[Any]:
         """Async iterator over events of ``topics``, for asyncio applications.
 
-        Same semantics as :meth:`events`; the items are handed over to the running loop.
+        Same semantics as :meth:`events`: it subscribes immediately (call it inside the
+        running event loop, before :meth:`start`, to miss nothing) and ends when the session
+        stops. The items are handed over to the running loop.
         """
         loop = asyncio.get_running_loop()
         aq: asyncio.Queue[Any] = asyncio.Queue(maxsize)
         virtual = self.clock_kind == "virtual"
+        closed = threading.Event()
         holder: list[Subscriber] = []
 
         def put_nowait(item: Any) -> None:
@@ -323,14 +328,34 @@ class Session:
                 holder[0].stats.dropped_events += 1
 
         def put(item: Any) -> None:
-            if virtual:
-                asyncio.run_coroutine_threadsafe(aq.put(item), loop).result()
-            else:
+            if not virtual:
                 loop.call_soon_threadsafe(put_nowait, item)
+                return
+            future = asyncio.run_coroutine_threadsafe(aq.put(item), loop)
+            while not closed.is_set():  # back-pressure, until the iterator is closed
+                try:
+                    future.result(timeout=0.1)
+                    return
+                except concurrent.futures.TimeoutError:
+                    continue
+            future.cancel()
+
+        def end() -> None:
+            if closed.is_set():
+                return
+            # Waits in the loop for room: the end marker is never dropped. A closed loop
+            # raises RuntimeError: nobody is listening any more.
+            with contextlib.suppress(RuntimeError):
+                asyncio.run_coroutine_threadsafe(aq.put(_END), loop)
 
         sub = self.subscribe(list(topics) or ["*"], put, name=f"aevents-{next(self._iter_ids)}")
         holder.append(sub)
-        sub.on_end = lambda: loop.call_soon_threadsafe(put_nowait, _END)
+        sub.on_end = end
+        return self._aiterate(aq, sub, closed)
+
+    async def _aiterate(
+        self, aq: asyncio.Queue[Any], sub: Subscriber, closed: threading.Event
+    ) -> AsyncIterator[Any]:
         try:
             while True:
                 item = await aq.get()
@@ -338,6 +363,7 @@ class Session:
                     return
                 yield item
         finally:
+            closed.set()  # a scheduler waiting for room in the queue goes on
             self.dispatcher.unsubscribe(sub)
 
     # ------------------------------------------------------------------ lifecycle
