@@ -114,13 +114,15 @@ class VirtualRunner(_Runner):
         self._thread.start()
 
     def _next(self, node: Node) -> Output | None:
+        failures = 0  # in a row: a sensor with occasional errors keeps running
         while not self.stop_requested.is_set():
             try:
                 item = node.obj.read(0.0)
             except Exception as exc:
                 self._read_failed(node, exc)
-                if self.stats[node.name].read_errors >= 10:
-                    log.error("sensor %s failed 10 times; it is stopped", node.name)
+                failures += 1
+                if failures >= 10:
+                    log.error("sensor %s failed 10 times in a row; it is stopped", node.name)
                     return None
                 continue
             if item is None:

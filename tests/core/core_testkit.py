@@ -86,7 +86,8 @@ class LiveSensor(Sensor):
     def __init__(
         self, name: str = "live", *, n_chunks: int = 100, period: float = 0.002, chunk: int = 4
     ) -> None:
-        self.info = StreamInfo(name=name, type="PPG", channels=("ppg",), rate=chunk / period)
+        rate = chunk / period if period > 0 else 0.0
+        self.info = StreamInfo(name=name, type="PPG", channels=("ppg",), rate=rate)
         self.n_chunks = n_chunks
         self.period = period
         self.chunk = chunk

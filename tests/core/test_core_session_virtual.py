@@ -450,6 +450,16 @@ def test_raising_sensor_read_is_counted() -> None:
     assert stats["sensors"]["ecg"]["last_error"] == "OSError: device hiccup"
 
 
+def test_occasional_sensor_errors_do_not_stop_a_long_session() -> None:
+    session = Session(clock="virtual")
+    session.add_sensor(FlakySensor("ecg", n_chunks=40), name="ecg")
+    got: list[Chunk] = []
+    session.subscribe("stream:ecg", got.append)
+    stats = session.run()
+    assert stats["sensors"]["ecg"]["read_errors"] == 20  # more than 10, never in a row
+    assert len(got) == 40
+
+
 class BrokenSensor(GeneratedSensor):
     def read(self, timeout: float) -> Output | None:
         raise OSError("unplugged")
