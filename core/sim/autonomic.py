@@ -1,7 +1,7 @@
 """Electrodermal activity (µS) and respiration (a.u.).
 
 **EDA**: a tonic skin conductance level that follows activation through a 30 s low-pass
-(plus a slow random drift), and phasic skin conductance responses (SCRs) at the latent SCR
+(plus a slow, smooth random drift), and phasic skin conductance responses (SCRs) at the latent SCR
 onsets: a bi-exponential rise (0.75 s) and decay (3 s), scaled so the peak equals the
 response amplitude in µS.
 
@@ -48,6 +48,7 @@ class EDARenderer(Regular):
         self._level: float | None = None
         self._drift: float | None = None
         self._last: float | None = None
+        self._smooth: float | None = None
 
     def _tonic(self, k: int, t: Array) -> Array:
         """Tonic level on block ``k``'s control grid, interpolated to ``t`` (µS)."""
@@ -57,7 +58,11 @@ class EDARenderer(Regular):
         a = math.exp(-1.0 / (30.0 * FC))
         start = target[0] if self._level is None else self._level
         level = lfilter([1.0 - a], [1.0, -a], target, zi=[a * start])[0]
-        drift, self._drift = ou(rng, level.size, 1.0 / FC, 60.0, 0.25, self._drift)
+        walk, self._drift = ou(rng, level.size, 1.0 / FC, 60.0, 0.2, self._drift)
+        b = math.exp(-1.0 / (10.0 * FC))  # smooth the drift (10 s) so it has no SCR-like bumps
+        start_drift = walk[0] if self._smooth is None else self._smooth
+        drift = lfilter([1.0 - b], [1.0, -b], walk, zi=[b * start_drift])[0]
+        self._smooth = float(drift[-1])
         value = level + drift
         prev = value[0] if self._last is None else self._last
         self._level, self._last = float(level[-1]), float(value[-1])

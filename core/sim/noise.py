@@ -3,7 +3,7 @@
 Noise types (each scaled to unit average power, then mixed at equal power):
 
 ``baseline``
-    Baseline wander: four slow sinusoids (0.05–0.5 Hz), e.g. breathing/electrode drift.
+    Baseline wander: six slow sinusoids (0.1–0.5 Hz), e.g. breathing/electrode drift.
 ``powerline``
     Mains interference at 50 or 60 Hz with a third harmonic (skipped, with the others
     taking its share, where the sampling rate cannot represent it).
@@ -15,8 +15,9 @@ Noise types (each scaled to unit average power, then mixed at equal power):
     Electrode pops: ~1 per minute, a step followed by an exponential decay (0.1–0.4 s).
 
 The noise power is ``P_clean / 10**(snr_db / 10)`` where ``P_clean`` is the variance of
-the clean signal in the first block (10 s), averaged over channels: the noise level is
-that of the sensor and stays fixed while the signal changes with the state. Bursty types
+the clean signal over its first minute, averaged over channels (the participant computes
+it; by default the first block's): the noise level is that of the sensor and stays fixed
+while the signal changes with the state. Bursty types
 reach their power on average over minutes, not in every block.
 """
 
@@ -69,7 +70,9 @@ class NoiseModel:
         seed: int,
         key: str,
         powerline_hz: float = 50.0,
+        reference_power: float | None = None,
     ) -> None:
+        self.reference_power = reference_power
         self.snr_db = float(snr_db)
         self.rate = float(rate)
         self.seed = seed
@@ -91,7 +94,9 @@ class NoiseModel:
         if self.gain is None:
             if k != 0:
                 raise RuntimeError("noise must be applied from block 0 on, in order")
-            power = float(np.mean(np.var(data2, axis=0))) if t.size else 0.0
+            power = self.reference_power
+            if power is None:
+                power = float(np.mean(np.var(data2, axis=0))) if t.size else 0.0
             per_type = power / 10 ** (self.snr_db / 10) / max(len(self.types), 1)
             self.gain = math.sqrt(per_type)
             self._n_ch = data2.shape[1]
@@ -105,10 +110,12 @@ class NoiseModel:
         return block_rng(self.seed, f"{self.key}-{what}", 0).uniform(lo, hi, size)
 
     def _baseline(self, k: int, t: Array) -> Array:
-        freqs = self._static("bw-f", (4, self._n_ch), 0.05, 0.5)
-        phases = self._static("bw-p", (4, self._n_ch), 0.0, 2 * math.pi)
+        # stratified frequencies: no two closer than 0.033 Hz, so the power is steady
+        jitter = self._static("bw-f", (6, self._n_ch), 0.25, 0.75)
+        freqs = 0.1 + (np.arange(6)[:, None] + jitter) * (0.4 / 6)
+        phases = self._static("bw-p", (6, self._n_ch), 0.0, 2 * math.pi)
         arg = 2 * math.pi * t[:, None, None] * freqs[None] + phases[None]
-        out: Array = math.sqrt(2.0 / 4.0) * np.sin(arg).sum(axis=1)
+        out: Array = math.sqrt(2.0 / 6.0) * np.sin(arg).sum(axis=1)
         return out
 
     def _powerline(self, k: int, t: Array) -> Array:

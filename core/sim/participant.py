@@ -49,6 +49,7 @@ DEFAULT_RATES: dict[str, float] = {
     "STATE": 1.0,
 }
 _NOISY = ("ECG", "PPG", "EDA", "RSP", "EEG")
+_CALIBRATION = 60.0  # s of clean signal that set the noise power
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ class Participant:
         Sampling rates in Hz overriding :data:`DEFAULT_RATES` (keys: stream types).
     snr_db
         Signal-to-noise ratio in dB of the added noise (ECG, PPG, EDA, RSP, EEG), relative
-        to the clean signal's power in the first block; ``None`` gives clean signals.
+        to the variance of the clean signal's first minute; ``None`` gives clean signals.
     noise
         Noise types mixed at equal power, from ``NOISE_TYPES``.
     powerline_hz
@@ -138,6 +139,7 @@ class Participant:
         self.truth = bool(truth)
         self.name_prefix = name_prefix
         self.physiology = physiology or Physiology()
+        self._power: dict[str, float] = {}
         self._streams = tuple(info for info, _r, _n in self._build())
 
     @property
@@ -173,10 +175,29 @@ class Participant:
             noise = None
             if self.snr_db is not None and kind in _NOISY and self.noise:
                 noise = NoiseModel(
-                    self.snr_db, self.noise, renderer.rate, self.seed, kind, self.powerline_hz
+                    self.snr_db,
+                    self.noise,
+                    renderer.rate,
+                    self.seed,
+                    kind,
+                    self.powerline_hz,
+                    reference_power=self._reference_power(kind),
                 )
             out.append((info, renderer, noise))
         return out
+
+    def _reference_power(self, kind: str) -> float:
+        """Variance (averaged over channels) of the clean signal's first minute."""
+        if kind not in self._power:
+            from .registry import make_renderer
+
+            latent = Latent(self.script, self.seed, self.physiology, self.ectopic_rate)
+            renderer = make_renderer(kind, latent, self)
+            data = np.concatenate(
+                [np.asarray(renderer.render(k)[1]) for k in range(round(_CALIBRATION / BLOCK))]
+            )
+            self._power[kind] = float(np.mean(np.var(data.reshape(len(data), -1), axis=0)))
+        return self._power[kind]
 
     def chunks(
         self, t0: float = 0.0, duration: float | None = None, chunk_duration: float = 0.25
