@@ -9,7 +9,10 @@ import pytest
 
 
 def _interfaces() -> list[str]:
-    return sorted(p.name for p in Path("/sys/class/net").iterdir())
+    # /proc/self/net/dev shows this process's network namespace; /sys/class/net shows the
+    # namespace sysfs was mounted in (the host's, even inside `unshare -rn`).
+    lines = Path("/proc/self/net/dev").read_text().splitlines()[2:]
+    return sorted(line.split(":", 1)[0].strip() for line in lines if ":" in line)
 
 
 @pytest.fixture(autouse=True)
