@@ -59,6 +59,9 @@ def selectors_for(item: Item) -> tuple[str, ...]:
     return item.topic, "*"
 
 
+_END_MARK = object()  # posted into a mailbox by Subscriber.end()
+
+
 @dataclass(eq=False)
 class Subscriber:
     """A callback with its selector, mailbox and counters."""
@@ -73,6 +76,7 @@ class Subscriber:
     _mailbox: deque[Item] = field(default_factory=deque, repr=False)
     _wake: threading.Condition = field(default_factory=threading.Condition, repr=False)
     _closed: bool = False
+    _ended: bool = False
     _thread: threading.Thread | None = None
 
     def call(self, item: Item) -> None:
@@ -97,9 +101,18 @@ class Subscriber:
         """Queue one item for the delivery thread; drop the oldest if the mailbox is full."""
         with self._wake:
             if len(self._mailbox) >= self.capacity:
-                self._count_drop(self._mailbox.popleft())
+                old = self._mailbox.popleft()
+                if old is _END_MARK:  # never dropped: keep it first in line
+                    self._mailbox.appendleft(old)
+                    old = self._mailbox[1]
+                    del self._mailbox[1]
+                self._count_drop(old)
             self._mailbox.append(item)
             self._wake.notify()
+
+    def count_drop(self, item: Item) -> None:
+        """Count one item this subscriber could not take (its chunk or event counter)."""
+        self._count_drop(item)
 
     def _count_drop(self, item: Item) -> None:
         if isinstance(item, Chunk):
@@ -121,7 +134,32 @@ class Subscriber:
                 if not self._mailbox:
                     return  # closed and drained
                 item = self._mailbox.popleft()
-            self.call(item)
+            if item is _END_MARK:
+                self._run_on_end()
+            else:
+                self.call(item)
+
+    def end(self) -> None:
+        """Tell the subscriber that nothing more will come (after what is already queued).
+
+        Runs ``on_end`` once: at once in synchronous mode, or after the mailbox is drained
+        when a delivery thread runs (the marker is never dropped).
+        """
+        if self._thread is not None and self._thread.is_alive():
+            with self._wake:
+                self._mailbox.append(_END_MARK)  # type: ignore[arg-type]
+                self._wake.notify()
+        else:
+            self._run_on_end()
+
+    def _run_on_end(self) -> None:
+        if self._ended or self.on_end is None:
+            return
+        self._ended = True
+        try:
+            self.on_end()
+        except Exception as exc:
+            log.warning("subscriber %s raised when told the session ended: %s", self.name, exc)
 
     def close(self, timeout: float) -> None:
         """Let the delivery thread drain its mailbox, then end it (waits up to ``timeout`` s).
@@ -213,6 +251,13 @@ class Dispatcher:
         else:
             for sub in self._matching(item):
                 sub.call(item)
+
+    def end_all(self) -> None:
+        """Tell every subscriber that the session's sources are done (see ``Subscriber.end``)."""
+        with self._lock:
+            subs = list(self._subscribers)
+        for sub in subs:
+            sub.end()
 
     def close(self, timeout: float = 5.0) -> None:
         """Drain every mailbox (threaded mode) and stop the delivery threads."""

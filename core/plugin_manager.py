@@ -150,14 +150,15 @@ class PluginManager:
     def register(self, plugin: ModuleType | object, name: str | None = None) -> PluginRecord:
         """Register a plugin object or module directly (applications, tests).
 
-        Returns its record; a plugin that is deselected is recorded as disabled.
+        Registering in code is an explicit choice, so the ``only`` selection does not apply;
+        a plugin named in the disable list is recorded as disabled.
         """
         name = name or str(getattr(plugin, "__name__", type(plugin).__name__))
         if name in self.records:
             raise PluginError(f"a plugin named {name!r} is already registered; pick another name.")
         record = PluginRecord(name=name, module=getattr(plugin, "__name__", repr(plugin)))
         self.records[name] = record
-        if not self._selected(name):
+        if name in self._disable:
             record.status = "disabled"
             return record
         self._register(plugin, record)

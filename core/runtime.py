@@ -20,6 +20,7 @@ import math
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +44,7 @@ class SensorStats:
     events: int = 0
     dropped_chunks: int = 0
     dropped_samples: int = 0
+    dropped_events: int = 0
     read_errors: int = 0
     last_error: str = ""
 
@@ -79,6 +81,16 @@ class _Runner:
         self.done = threading.Event()
         self.error: BaseException | None = None
         self.t0 = 0.0
+        #: Called once on the runner's thread when the sources are done and everything
+        #: read was processed (the session ends its iterators with it).
+        self.on_done: Callable[[], None] | None = None
+
+    def _finish(self) -> None:
+        try:
+            if self.on_done is not None:
+                self.on_done()
+        finally:
+            self.done.set()
 
     def _count(self, name: str, item: Output) -> None:
         st = self.stats[name]
@@ -165,7 +177,7 @@ class VirtualRunner(_Runner):
             self.error = exc
             log.exception("the virtual-clock scheduler stopped on an error")
         finally:
-            self.done.set()
+            self._finish()
 
     def stop(self, timeout: float) -> None:
         self.stop_requested.set()
@@ -189,6 +201,8 @@ class _Buffer:
                 if isinstance(old, Chunk):
                     self.stats.dropped_chunks += 1
                     self.stats.dropped_samples += len(old)
+                else:
+                    self.stats.dropped_events += 1
             self.items.append(item)
             self.wake.notify()
 
@@ -251,7 +265,9 @@ class RealtimeRunner(_Runner):
             if isinstance(item, Chunk):
                 if item.first_timestamp >= end:
                     break
-                if len(item) == 0:
+                if item.last_timestamp >= end:
+                    item = _truncate(item, end)  # exactly the duration, as on a virtual clock
+                if item is None or len(item) == 0:
                     continue
             self._count(node.name, item)
             self._buffers[node.name].put(item)
@@ -287,14 +303,16 @@ class RealtimeRunner(_Runner):
             self.error = exc
             log.exception("the processing worker stopped on an error")
         finally:
-            self.done.set()
+            self._finish()
 
     def _report_drops(self) -> None:
         """Publish a ``Dropped`` event for every queue that dropped since the last report."""
         now = self.clock.now()
         where_counts: list[tuple[str, int, int, int]] = []
         for name, st in self.stats.items():
-            where_counts.append((f"sensor:{name}", st.dropped_chunks, st.dropped_samples, 0))
+            where_counts.append(
+                (f"sensor:{name}", st.dropped_chunks, st.dropped_samples, st.dropped_events)
+            )
         for sub in self.graph.dispatcher.subscribers:
             s = sub.stats
             where_counts.append(

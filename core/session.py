@@ -268,7 +268,8 @@ class Session:
         """Iterate over events (and chunks) of ``topics`` (default: all events).
 
         Subscribes immediately, so call it before :meth:`start` to miss nothing. Ends when
-        the session stops, or raises ``TimeoutError`` after ``timeout`` s without an item.
+        the sources are done (duration reached, files and simulations finished) or the
+        session stops; raises ``TimeoutError`` after ``timeout`` s without an item.
         On a virtual clock a full iterator pauses the session (back-pressure); in real
         time its oldest items are dropped and counted.
         """
@@ -284,7 +285,7 @@ class Session:
                     return
                 except queue.Full:
                     if not virtual:
-                        holder[0].stats.dropped_events += 1
+                        holder[0].count_drop(item)
                         return
 
         sub = self.subscribe(list(topics) or ["*"], put, name=f"events-{next(self._iter_ids)}")
@@ -325,7 +326,7 @@ class Session:
             try:
                 aq.put_nowait(item)
             except asyncio.QueueFull:
-                holder[0].stats.dropped_events += 1
+                holder[0].count_drop(item)
 
         def put(item: Any) -> None:
             if not virtual:
@@ -397,6 +398,7 @@ class Session:
                 self._runner = RealtimeRunner(
                     self._graph, sensors, self.clock, self.duration, capacity=self.queue_size
                 )
+            self._runner.on_done = self.dispatcher.end_all
             self.dispatcher.start()
             self._state = "running"
             self._runner.start()
@@ -480,9 +482,7 @@ class Session:
         for node in self._nodes:
             if node.kind != "sensors":
                 _safe_stop(node)
-        for sub in list(self.dispatcher.subscribers):
-            if sub.on_end is not None:
-                sub.on_end()
+        self.dispatcher.end_all()
         self._log_drops()
 
     def run(self, duration: float | None = None) -> dict[str, Any]:
@@ -511,6 +511,11 @@ class Session:
     # ------------------------------------------------------------------ reporting
 
     @property
+    def start_time(self) -> float:
+        """Session-clock time at which reading started, in s (0 on a virtual clock)."""
+        return self._runner.t0 if self._runner is not None else 0.0
+
+    @property
     def elapsed(self) -> float:
         """Sample time run so far, in s (0 before start)."""
         if self._runner is None:
@@ -533,9 +538,9 @@ class Session:
         }
         for sub in self._consumer_subs:
             out["subscribers"].setdefault(sub.name, sub.stats.to_dict())
-        out["dropped"] = sum(v["dropped_chunks"] for v in out["sensors"].values()) + sum(
-            v["dropped_chunks"] + v["dropped_events"] for v in out["subscribers"].values()
-        )
+        out["dropped"] = sum(
+            v["dropped_chunks"] + v["dropped_events"] for v in out["sensors"].values()
+        ) + sum(v["dropped_chunks"] + v["dropped_events"] for v in out["subscribers"].values())
         return out
 
     def _log_drops(self) -> None:

@@ -18,6 +18,10 @@ __all__ = ["ConsumerSpec", "Option", "ProcessorSpec", "SensorSpec", "validate_op
 
 _REQUIRED: Any = object()
 
+#: Keyword arguments of ``Session.add_sensor/add_processor/add_consumer``; no option may
+#: use these names, or it could not be passed from Python.
+RESERVED_OPTION_NAMES = frozenset({"name", "inputs", "input_types", "events", "topics", "streams"})
+
 
 @dataclass(frozen=True)
 class Option:
@@ -135,6 +139,12 @@ class _Spec:
             )
         if not callable(self.factory):
             raise ConfigError(f"spec {self.name!r}: factory must be callable.")
+        clash = sorted(RESERVED_OPTION_NAMES & set(self.options))
+        if clash:
+            raise ConfigError(
+                f"spec {self.name!r}: option name {clash[0]!r} is reserved by Session.add_* "
+                f"({', '.join(sorted(RESERVED_OPTION_NAMES))}); rename the option."
+            )
 
     def option_schema(self) -> dict[str, Option]:
         """Options as :class:`Option` objects."""

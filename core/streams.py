@@ -252,6 +252,13 @@ def _as_data(raw: Any, info: StreamInfo) -> npt.NDArray[Any]:
                 f"stream {info.name!r} is {info.dtype} but the data is {arr.dtype}; "
                 "round and cast the data explicitly."
             )
+        if want.kind == "i" and arr.size and not np.can_cast(arr.dtype, want):
+            limits = np.iinfo(want)
+            if arr.min() < limits.min or arr.max() > limits.max:
+                raise ChunkError(
+                    f"stream {info.name!r} is {info.dtype}, but the data has values outside "
+                    f"[{limits.min}, {limits.max}]; they would wrap around. Use a wider dtype."
+                )
         arr = arr.astype(want)  # a new array that nobody else holds
     elif not _frozen(arr):
         arr = arr.copy()  # the caller may still change its array; ours must not change

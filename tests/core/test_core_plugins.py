@@ -367,3 +367,12 @@ def test_event_hook_sees_session_events_and_failures_are_counted(fake_dist: Fake
     assert all(ev.time for ev in seen)
     assert pm.event_hook_errors == {"broken": 12}
     assert session.stats()["subscribers"]["plugin-hooks"]["errors"] == 0
+
+
+def test_register_in_code_is_not_hidden_by_only_but_obeys_disable() -> None:
+    import types
+
+    plugin = types.ModuleType("in_code_plugin")
+    pm = PluginManager(load_entry_points=False, only=["something-else"], disable=["off"])
+    assert pm.register(plugin, name="mine").status == "loaded"
+    assert pm.register(types.ModuleType("other"), name="off").status == "disabled"

@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterable
 from datetime import datetime
 
+import numpy as np
 from core_testkit import LiveSensor
 
 from heartmind import Chunk, Dropped, Event, Marker, Processor, Session
@@ -166,3 +167,23 @@ def test_raising_subscriber_in_realtime_is_counted() -> None:
     assert len(good) == 30
     assert stats["subscribers"]["bad"]["errors"] == 30
     assert stats["subscribers"]["bad"]["last_error"] == "ValueError: nope"
+
+
+def test_realtime_generated_source_is_cut_exactly_at_the_duration() -> None:
+    from core_testkit import GeneratedSensor
+
+    from heartmind import local_clock
+
+    session = Session(clock="realtime")
+    t0 = local_clock()  # generated sources in real time stamp on the session's clock
+    sensor = GeneratedSensor("gen", n_chunks=1000, t0=t0)  # 0.1 s chunks, 100 Hz
+    session.add_sensor(sensor, name="gen")
+    chunks: list[Chunk] = []
+    session.subscribe("stream:gen", chunks.append)
+    it = session.events("stream:gen", timeout=10)
+    session.run(duration=0.35)
+    end = session.start_time + 0.35
+    timestamps = np.concatenate([c.timestamps for c in chunks])
+    expected = t0 + np.arange(1000 * 10) / 100.0
+    assert np.array_equal(timestamps, expected[expected < end])  # nothing lost, nothing after
+    assert len(list(it)) == len(chunks)  # the iterator ended at the cut as well

@@ -67,6 +67,7 @@ def test_subscribe_callback_and_consumer() -> None:
         "events": 0,
         "dropped_chunks": 0,
         "dropped_samples": 0,
+        "dropped_events": 0,
         "read_errors": 0,
         "last_error": "",
     }
@@ -474,3 +475,25 @@ def test_sensor_that_always_raises_is_given_up_while_others_run() -> None:
     stats = session.run()
     assert len(got) == 5
     assert stats["sensors"]["dead"]["read_errors"] == 10
+
+
+def test_iterators_end_on_their_own_when_the_sources_are_done() -> None:
+    session = basic_session(n_chunks=30)
+    it = session.events("heart_rate", timeout=10)
+    session.start()
+    got = list(it)  # no stop() needed: the generated source finishes
+    assert len(got) == 30
+    assert session.wait(5)
+    session.stop()
+
+
+def test_async_iterator_ends_on_its_own_when_the_sources_are_done() -> None:
+    async def collect() -> list[object]:
+        session = basic_session(n_chunks=12)
+        ait = session.aevents("heart_rate")
+        session.start()
+        items = [item async for item in ait]
+        session.stop()
+        return items
+
+    assert len(asyncio.run(asyncio.wait_for(collect(), 20))) == 12

@@ -182,3 +182,9 @@ def test_require_blocked_module(monkeypatch: pytest.MonkeyPatch) -> None:
         require("icalendar", "the calendar adapter")
     assert info.value.feature == "the calendar adapter"
     assert EXTRAS["icalendar"] == "calendar"
+
+
+@pytest.mark.parametrize("reserved", ["name", "inputs", "topics", "streams"])
+def test_option_names_reserved_by_session_add_are_refused(reserved: str) -> None:
+    with pytest.raises(ConfigError, match=rf"option name '{reserved}' is reserved"):
+        SensorSpec(name="dev", factory=GeneratedSensor, options={reserved: str})

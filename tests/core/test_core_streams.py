@@ -250,3 +250,11 @@ def test_read_only_input_view_still_isolated() -> None:
     chunk = Chunk(view, _ts(3), _info())
     data[:] = 5.0  # the owner of the memory changes it through another reference
     assert not chunk.data.any()
+
+
+def test_int_data_that_would_wrap_around_is_refused() -> None:
+    info = StreamInfo("counts", "AUX", ("c",), "", 10.0, "int8")
+    with pytest.raises(ChunkError, match=r"outside \[-128, 127\].*wrap around"):
+        Chunk(np.array([1, 300], dtype=np.int64), np.array([0.0, 0.1]), info)
+    ok = Chunk(np.array([1, -5], dtype=np.int64), np.array([0.0, 0.1]), info)
+    assert ok.data.dtype == np.int8 and ok.data[:, 0].tolist() == [1, -5]
