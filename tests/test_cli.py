@@ -130,3 +130,43 @@ def test_run_fast_ten_minutes_prints_sensible_heart_rates_deterministically() ->
     other = heartmind(*args, "--seed", "8")
     assert other.stdout != first.stdout
     assert "real time" in first.stderr
+
+
+def test_ctrl_c_stops_a_realtime_run_cleanly_and_flushes(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    out = tmp_path / "events.jsonl"
+    pipeline = tmp_path / "live.toml"
+    pipeline.write_text(
+        PIPELINE.read_text()
+        .replace('clock = "virtual"', 'clock = "realtime"')
+        .replace('start = "2026-11-24T09:00:00Z"', "")
+        + f'\n[consumers.log]\nspec = "jsonl"\noptions = {{ path = "{out}" }}\n'
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "heartmind.cli.main", "run", str(pipeline), "--events", "jsonl"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not (out.exists() and out.read_text().count("heart_rate") >= 2):
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "no heart_rate events within 60 s"
+            time.sleep(0.2)
+        proc.send_signal(signal.SIGINT)
+        stdout, stderr = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130, stderr
+    assert "interrupted" in stderr
+    lines = out.read_text().splitlines()
+    assert lines and all(json.loads(line)["topic"] for line in lines)  # complete lines only
+    printed = [json.loads(line)["timestamp"] for line in stdout.splitlines()]
+    logged = [json.loads(x) for x in lines]
+    assert printed == [e["timestamp"] for e in logged if e["topic"] == "heart_rate"]
+    assert {e["topic"] for e in logged} == {"heart_beat", "heart_rate"}
