@@ -64,3 +64,28 @@ def spawn_outlet() -> Iterator[Callable[..., subprocess.Popen[str]]]:
     yield spawn
     for proc in procs:
         kill_group(proc)
+
+
+@pytest.fixture
+def spawn_reader() -> Iterator[Callable[..., subprocess.Popen[str]]]:
+    """Start ``lsl_reader_proc.py`` on a stream name; returns once it is connected."""
+    procs: list[subprocess.Popen[str]] = []
+
+    def spawn(name: str, count: int, timeout: float = 3.0) -> subprocess.Popen[str]:
+        script = HERE / "lsl_reader_proc.py"
+        proc = subprocess.Popen(
+            [sys.executable, str(script), name, str(count), str(timeout)],
+            stdout=subprocess.PIPE,
+            text=True,
+            env=lsl_env(),
+            start_new_session=True,
+        )
+        procs.append(proc)
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        assert line.startswith("CONNECTED"), f"reader did not connect: {line!r}"
+        return proc
+
+    yield spawn
+    for proc in procs:
+        kill_group(proc)
