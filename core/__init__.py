@@ -41,7 +41,7 @@ from .hookspecs import hookimpl, hookspec
 from .pipeline import Pipeline
 from .plugin_manager import PluginManager, PluginRecord
 from .session import Session
-from .specs import ConsumerSpec, Option, ProcessorSpec, SensorSpec
+from .specs import CommandSpec, ConsumerSpec, Option, ProcessorSpec, SensorSpec
 from .streams import Chunk, StreamInfo
 
 try:
@@ -55,6 +55,7 @@ __all__ = [
     "Chunk",
     "ChunkError",
     "Clock",
+    "CommandSpec",
     "ConfigError",
     "Consumer",
     "ConsumerSpec",

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 import pluggy
 
 from .events import Event
-from .specs import ConsumerSpec, ProcessorSpec, SensorSpec
+from .specs import CommandSpec, ConsumerSpec, ProcessorSpec, SensorSpec
 
 __all__ = ["PROJECT", "hookimpl", "hookspec"]
 
@@ -68,6 +68,20 @@ def heartmind_consumers() -> Iterable[ConsumerSpec]:  # type: ignore[empty-body]
     -------
     Iterable[ConsumerSpec]
         Zero or more specs with unique names.
+    """
+
+
+@hookspec
+def heartmind_commands() -> Iterable[CommandSpec]:  # type: ignore[empty-body]
+    """Declare sub-commands of the ``heartmind`` command line (``record``, ``replay``, …).
+
+    When: once per plugin, when the CLI starts, on the main thread.
+
+    Returns
+    -------
+    Iterable[CommandSpec]
+        Zero or more specs with unique names that do not shadow a built-in command
+        (``run``, ``plugins``, ``events``). ``configure`` adds arguments; ``factory`` runs.
     """
 
 

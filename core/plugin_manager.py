@@ -25,17 +25,18 @@ import pluggy
 from . import hookspecs
 from .errors import PluginError
 from .events import Event
-from .specs import ConsumerSpec, ProcessorSpec, SensorSpec
+from .specs import CommandSpec, ConsumerSpec, ProcessorSpec, SensorSpec
 
 __all__ = ["PluginManager", "PluginRecord", "strict_mode"]
 
 log = logging.getLogger(__name__)
 
-Kind = Literal["sensors", "processors", "consumers"]
+Kind = Literal["sensors", "processors", "consumers", "commands"]
 _SPEC_TYPES: dict[str, type] = {
     "sensors": SensorSpec,
     "processors": ProcessorSpec,
     "consumers": ConsumerSpec,
+    "commands": CommandSpec,
 }
 S = TypeVar("S", SensorSpec, ProcessorSpec, ConsumerSpec)
 
@@ -59,9 +60,7 @@ class PluginRecord:
     version: str = ""
     status: Literal["loaded", "failed", "disabled"] = "loaded"
     errors: list[str] = field(default_factory=list)
-    provides: dict[str, list[str]] = field(
-        default_factory=lambda: {"sensors": [], "processors": [], "consumers": []}
-    )
+    provides: dict[str, list[str]] = field(default_factory=lambda: {k: [] for k in _SPEC_TYPES})
     event_hook: bool = False
 
     def to_dict(self) -> dict[str, Any]:
@@ -254,6 +253,10 @@ class PluginManager:
     def consumers(self) -> dict[str, ConsumerSpec]:
         """Consumer specs by name."""
         return self.specs("consumers")
+
+    def commands(self) -> dict[str, CommandSpec]:
+        """CLI command specs by name."""
+        return self.specs("commands")
 
     def get(self, kind: Kind, name: str) -> Any:
         """One spec by name; :class:`PluginError` says why it is missing."""

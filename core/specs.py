@@ -14,7 +14,14 @@ from typing import Any
 from .components import Consumer, Processor, Sensor
 from .errors import ConfigError
 
-__all__ = ["ConsumerSpec", "Option", "ProcessorSpec", "SensorSpec", "validate_options"]
+__all__ = [
+    "CommandSpec",
+    "ConsumerSpec",
+    "Option",
+    "ProcessorSpec",
+    "SensorSpec",
+    "validate_options",
+]
 
 _REQUIRED: Any = object()
 
@@ -219,3 +226,23 @@ class ConsumerSpec(_Spec):
     """
 
     factory: Callable[..., Consumer]
+
+
+@dataclass(frozen=True, kw_only=True)
+class CommandSpec(_Spec):
+    """A ``heartmind`` sub-command a plugin adds to the command line.
+
+    Attributes
+    ----------
+    factory
+        ``run(args: argparse.Namespace, plugins: PluginManager) -> int``: runs the command
+        and returns its exit status. Raise a ``HeartmindError`` for a clear error message.
+    configure
+        ``configure(parser: argparse.ArgumentParser) -> None``: adds the command's
+        arguments. Keep it cheap: heavy imports belong in ``factory``.
+    description
+        One line shown by ``heartmind --help``.
+    """
+
+    factory: Callable[..., int]
+    configure: Callable[[Any], None] = field(default=lambda parser: None)

@@ -170,3 +170,44 @@ def test_ctrl_c_stops_a_realtime_run_cleanly_and_flushes(tmp_path: Path) -> None
     logged = [json.loads(x) for x in lines]
     assert printed == [e["timestamp"] for e in logged if e["topic"] == "heart_rate"]
     assert {e["topic"] for e in logged} == {"heart_beat", "heart_rate"}
+
+
+def write_command_plugin(folder: Path) -> None:
+    """A distribution whose plugin adds a `hello` command and a broken `oops` command."""
+    dist = folder / "hm_cmd-0.1.dist-info"
+    dist.mkdir(parents=True)
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: hm-cmd\nVersion: 0.1\n")
+    (dist / "entry_points.txt").write_text("[heartmind]\ncmd = hm_cmd_plugin\n")
+    (folder / "hm_cmd_plugin.py").write_text(
+        "import heartmind\n"
+        "def _configure(p):\n"
+        "    p.add_argument('--who', default='world')\n"
+        "def _run(args, manager):\n"
+        "    print('hello', args.who)\n"
+        "    return 3\n"
+        "def _bad(p):\n"
+        "    raise RuntimeError('bad arguments')\n"
+        "@heartmind.hookimpl\n"
+        "def heartmind_commands():\n"
+        "    yield heartmind.CommandSpec(name='hello', factory=_run, configure=_configure,\n"
+        "                                description='say hello')\n"
+        "    yield heartmind.CommandSpec(name='oops', factory=_run, configure=_bad)\n"
+        "    yield heartmind.CommandSpec(name='run', factory=_run)\n"
+    )
+
+
+def test_plugins_add_commands_and_a_broken_one_is_isolated(tmp_path: Path) -> None:
+    write_command_plugin(tmp_path)
+    env = {"PYTHONPATH": str(tmp_path)}
+    helped = heartmind("--help", env=env)
+    assert "say hello" in helped.stdout
+    out = heartmind("hello", "--who", "lab", env=env)
+    assert (out.returncode, out.stdout.strip()) == (3, "hello lab")
+    oops = heartmind("oops", env=env)
+    assert oops.returncode == 2 and "bad arguments" in oops.stderr
+    builtin = heartmind("run", "--help", env=env)  # a plugin cannot shadow a built-in
+    assert "pipeline TOML file" in builtin.stdout
+    listed = {r["name"]: r for r in json.loads(heartmind("plugins", "--json", env=env).stdout)}
+    assert listed["cmd"]["provides"]["commands"] == ["hello", "oops", "run"]
+    disabled = heartmind("--disable-plugin", "cmd", "hello", env=env)
+    assert disabled.returncode == 2 and "invalid choice" in disabled.stderr

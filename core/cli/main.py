@@ -17,25 +17,22 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from .. import __version__
-from ..errors import HeartmindError
+from ..errors import HeartmindError, PluginError
 from ..plugin_manager import PluginManager
 from . import commands
 
 __all__ = ["build_parser", "main"]
 
+log = logging.getLogger(__name__)
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of the ``heartmind`` command."""
-    parser = argparse.ArgumentParser(
-        prog="heartmind",
-        description="Multimodal affective and cardiac computing: run pipelines of sensors, "
-        "processors and consumers, and inspect plugins.",
-        epilog="Example: heartmind run examples/pipelines/ecg_heart_rate.toml --fast "
-        "--duration 600",
-    )
-    parser.add_argument("--version", action="version", version=f"heartmind {__version__}")
+
+BUILTIN_COMMANDS = ("plugins", "events", "run")
+
+
+def _global_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--plugins", metavar="A,B", help="load only these plugins")
     parser.add_argument(
         "--disable-plugin",
@@ -51,6 +48,20 @@ def build_parser() -> argparse.ArgumentParser:
         default=0,
         help="more logging on standard error (-vv for debug)",
     )
+
+
+def build_parser(manager: PluginManager | None = None) -> argparse.ArgumentParser:
+    """The argument parser of the ``heartmind`` command, with the commands that the
+    plugins of ``manager`` add (``heartmind_commands`` hook)."""
+    parser = argparse.ArgumentParser(
+        prog="heartmind",
+        description="Multimodal affective and cardiac computing: run pipelines of sensors, "
+        "processors and consumers, and inspect plugins.",
+        epilog="Example: heartmind run examples/pipelines/ecg_heart_rate.toml --fast "
+        "--duration 600",
+    )
+    parser.add_argument("--version", action="version", version=f"heartmind {__version__}")
+    _global_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("plugins", help="list plugins, what they provide and load failures")
@@ -93,27 +104,58 @@ def build_parser() -> argparse.ArgumentParser:
         "adds a console consumer if the file has none)",
     )
     p.set_defaults(func=commands.run)
+    if manager is not None:
+        _add_plugin_commands(sub, manager)
     return parser
+
+
+def _add_plugin_commands(sub: Any, manager: PluginManager) -> None:
+    for name, spec in sorted(manager.commands().items()):
+        if name in BUILTIN_COMMANDS:
+            log.warning(
+                "plugin %s declares command %r, which is built in; ignored", spec.plugin, name
+            )
+            continue
+        p = sub.add_parser(name, help=spec.description, description=spec.description)
+        try:
+            spec.configure(p)
+        except Exception as exc:
+            message = f"command {name!r} of plugin {spec.plugin!r} failed to configure: {exc}"
+            log.warning("%s", message)
+            p.set_defaults(func=_broken(message))
+            continue
+        p.set_defaults(func=spec.factory)
+
+
+def _broken(message: str) -> Any:
+    def run(args: argparse.Namespace, manager: PluginManager) -> int:
+        raise PluginError(message)
+
+    return run
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``heartmind`` script; returns the exit status."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    pre = argparse.ArgumentParser(add_help=False)
+    _global_options(pre)
+    known, _ = pre.parse_known_args(argv)
     level = (
         logging.WARNING
-        if args.verbose == 0
-        else (logging.INFO if args.verbose == 1 else logging.DEBUG)
+        if known.verbose == 0
+        else (logging.INFO if known.verbose == 1 else logging.DEBUG)
     )
     logging.basicConfig(
         level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s"
     )
-    if args.command is None:
-        parser.print_help()
-        return 2
-    only = [p.strip() for p in args.plugins.split(",") if p.strip()] if args.plugins else None
+    only = [p.strip() for p in known.plugins.split(",") if p.strip()] if known.plugins else None
     try:
-        manager = PluginManager(only=only, disable=args.disable_plugin)
+        manager = PluginManager(only=only, disable=known.disable_plugin)
+        parser = build_parser(manager)
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            return 2
         return int(args.func(args, manager))
     except HeartmindError as exc:
         print(f"heartmind: error: {exc}", file=sys.stderr)
