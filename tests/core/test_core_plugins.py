@@ -159,6 +159,7 @@ def test_fake_distribution_plugin_is_loaded(fake_dist: FakeDist) -> None:
         "sensors": ["good-sensor"],
         "processors": ["good-rate"],
         "consumers": ["good-rec"],
+        "commands": [],
     }
     assert rec.to_dict()["provides"]["processors"] == ["good-rate"]
 
