@@ -63,7 +63,7 @@ def _truncate(chunk: Chunk, end: float) -> Chunk | None:
         return chunk
     if not keep.any():
         return None
-    return Chunk(chunk.data[keep], chunk.timestamps[keep], chunk.info)
+    return Chunk(chunk.data[keep], chunk.timestamps[keep], chunk.info, chunk.clock_offset)
 
 
 class _Runner:

@@ -148,6 +148,10 @@ class Chunk:
         ``(n_samples,)`` float64 seconds on the session clock, non-decreasing, finite.
     info
         The stream this chunk belongs to.
+    clock_offset
+        Seconds that the sensor added to the source's own timestamps to put them on the
+        session clock (LSL ``time_correction``); 0 for sources already on it. Recorders use
+        it to keep raw timestamps plus clock offsets, as LabRecorder does.
 
     Raises
     ------
@@ -163,6 +167,7 @@ class Chunk:
     data: npt.NDArray[Any]
     timestamps: npt.NDArray[np.float64]
     info: StreamInfo
+    clock_offset: float = 0.0
 
     def __post_init__(self) -> None:
         info = self.info
@@ -189,6 +194,8 @@ class Chunk:
                     f"stream {info.name!r}: timestamps go backwards at sample {bad + 1} "
                     f"({ts[bad]:.6f} s -> {ts[bad + 1]:.6f} s); sort the samples or fix the clock."
                 )
+        if not math.isfinite(self.clock_offset):
+            raise ChunkError(f"stream {info.name!r}: clock_offset must be a finite number of s.")
         ts.setflags(write=False)
         data.setflags(write=False)
         object.__setattr__(self, "data", data)

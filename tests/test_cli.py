@@ -132,7 +132,8 @@ def test_run_fast_ten_minutes_prints_sensible_heart_rates_deterministically() ->
     assert "real time" in first.stderr
 
 
-def test_ctrl_c_stops_a_realtime_run_cleanly_and_flushes(tmp_path: Path) -> None:
+@pytest.mark.parametrize("signame", ["SIGINT", "SIGTERM"])
+def test_ctrl_c_stops_a_realtime_run_cleanly_and_flushes(tmp_path: Path, signame: str) -> None:
     import signal
     import time
 
@@ -157,7 +158,7 @@ def test_ctrl_c_stops_a_realtime_run_cleanly_and_flushes(tmp_path: Path) -> None
             assert proc.poll() is None, proc.communicate()
             assert time.monotonic() < deadline, "no heart_rate events within 60 s"
             time.sleep(0.2)
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(getattr(signal, signame))
         stdout, stderr = proc.communicate(timeout=30)
     finally:
         if proc.poll() is None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
+import threading
 import time
 from typing import Any
 
@@ -86,6 +88,7 @@ def _apply_events_option(pipeline: Pipeline, mode: str | None) -> None:
 
 def run(args: argparse.Namespace, manager: PluginManager) -> int:
     """``heartmind run``: build the pipeline file into a session and run it."""
+    stop_on_signals()
     pipeline = Pipeline.load(args.pipeline)
     _apply_events_option(pipeline, args.events)
     if args.clock:
@@ -109,6 +112,21 @@ def run(args: argparse.Namespace, manager: PluginManager) -> int:
             progress.update()
     _summary(err, session, time.perf_counter() - wall0)
     return 0
+
+
+def stop_on_signals() -> None:
+    """Make Ctrl-C (SIGINT) and SIGTERM stop a run cleanly, flushing recordings.
+
+    Both raise ``KeyboardInterrupt`` in the main thread, also when the parent process left
+    SIGINT ignored (as shells do for background jobs).
+    """
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt(signal.Signals(signum).name)
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, interrupt)
+        signal.signal(signal.SIGTERM, interrupt)
 
 
 def _summary(err: Console, session: Session, wall: float) -> None:

@@ -288,7 +288,8 @@ class LSLInlet(Sensor):
         if info.dtype == "string":
             data = np.asarray(data, dtype=object).reshape(len(ts), info.n_channels)
         self._find_gaps(ts, now)
-        self._pending.append(Chunk(data, ts, info))
+        applied = self._offset if self._clock_sync else 0.0
+        self._pending.append(Chunk(data, ts, info, clock_offset=applied))
         self._last_ts = float(ts[-1])
         self._lost_since = None
         self.status = "streaming"
