@@ -1,0 +1,1 @@
+"""XDF recording of sessions and LSL streams (``xdf-recorder`` consumer, ``heartmind record``)."""
