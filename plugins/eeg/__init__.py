@@ -1,0 +1,1 @@
+"""EEG processing through MNE-Python: filtering, band powers, frontal alpha asymmetry."""

@@ -1,0 +1,1 @@
+"""Continuous-wave radar: heartbeat and breathing from the IQ phase."""
