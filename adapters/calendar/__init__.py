@@ -1,0 +1,1 @@
+"""Stress-aware calendar adapter: reads .ics calendars, proposes and applies rescheduling."""
