@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.heartmind-setup
 EXAMPLE_PLUGIN := examples/heartmind-csv
 PIP    := $(BIN)/python -m pip --disable-pip-version-check
 
-.PHONY: setup demo test lint typecheck pytest clean
+.PHONY: setup demo test lint typecheck pytest system-deps clean
 
 $(STAMP): pyproject.toml constraints.txt $(wildcard $(EXAMPLE_PLUGIN)/pyproject.toml)
 	$(PYTHON) -m venv $(VENV)
@@ -35,8 +35,15 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy
 
+# System packages the tests need: Xvfb and xdotool (keyboard/mouse capture is tested on a
+# virtual X display). Installed with apt when missing (CI runs as root).
+system-deps:
+	@command -v Xvfb >/dev/null && command -v xdotool >/dev/null || { \
+	  echo "installing xvfb and xdotool (apt)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq xvfb xdotool; }
+
 # Tests run in a network namespace with loopback only and LSL configured machine-only.
-pytest: setup
+pytest: setup system-deps
 	scripts/loopback-only $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test: lint typecheck pytest
