@@ -158,7 +158,7 @@ class RPeakDetector:
         self._sb_factor = float(search_back)
         self._t_wave = round(t_wave_window * fs)
         self._gd = _group_delay(self._sos, math.sqrt(lo * hi), fs)
-        self._half_win = max(1, round(0.06 * fs))
+        self._half_win = max(1, round(0.10 * fs))
         # samples kept behind the next index to evaluate (localisation + max filter)
         self._keep = self._n_int + self._gd + self._half_win + self._look + 2
         self.reset()
