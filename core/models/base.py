@@ -1,0 +1,200 @@
+"""The ``Model`` interface and the ``.hmm`` file format (see the package docstring)."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from abc import ABC, abstractmethod
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar, TypeVar
+
+import numpy as np
+import numpy.typing as npt
+
+from ..errors import HeartmindError
+
+__all__ = ["FORMAT_VERSION", "Model", "ModelError", "ModelInfo", "load_model", "model_kinds"]
+
+#: Version of the container layout (manifest + arrays). Bumped on incompatible changes.
+FORMAT_VERSION = 1
+
+_KINDS: dict[str, type[Model]] = {}
+M = TypeVar("M", bound="Model")
+
+
+class ModelError(HeartmindError, ValueError):
+    """A model file cannot be used (version, kind, corrupt) or an input does not fit."""
+
+
+@dataclass
+class ModelInfo:
+    """What a model is, what it expects and how it was made.
+
+    Attributes
+    ----------
+    name
+        Model name shown in events (``Emotion.model``).
+    version
+        Version string of this trained model (``Emotion.model_version``).
+    labels
+        Names of the outputs, e.g. ``["valence", "arousal", "dominance"]`` or classes.
+    inputs
+        Description of the expected input: e.g. ``{"features": [...], "rate": 4.0,
+        "window": 60.0}``; checked by models on ``predict``.
+    preprocessing
+        Parameters needed to prepare inputs exactly as in training (normalisation, …).
+    training
+        Description of the training data (dataset, subjects, windows, ``synthetic``).
+    metrics
+        Evaluation results (e.g. leave-one-subject-out accuracy, F1, AUROC).
+    synthetic
+        True if trained only on synthetic data: such a model shows the plumbing, not
+        validated affect recognition.
+    """
+
+    name: str
+    version: str = "0"
+    labels: list[str] = field(default_factory=list)
+    inputs: dict[str, Any] = field(default_factory=dict)
+    preprocessing: dict[str, Any] = field(default_factory=dict)
+    training: dict[str, Any] = field(default_factory=dict)
+    metrics: dict[str, Any] = field(default_factory=dict)
+    synthetic: bool = False
+
+
+class Model(ABC):
+    """Base class of heartmind models.
+
+    Subclasses set ``kind`` (a unique registry key such as ``"hr-gru"``) and
+    ``kind_version`` (bumped when their array layout changes), hold their configuration in
+    ``self.config`` (JSON-compatible) and implement ``fit``, ``predict``, ``get_arrays``
+    and ``set_arrays``.
+    """
+
+    kind: ClassVar[str] = ""
+    kind_version: ClassVar[int] = 1
+
+    def __init__(self, info: ModelInfo, config: dict[str, Any] | None = None) -> None:
+        self.info = info
+        self.config: dict[str, Any] = dict(config or {})
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        kind = cls.__dict__.get("kind")
+        if not kind:
+            return
+        other = _KINDS.get(kind)
+        if other is not None and other.__qualname__ != cls.__qualname__:
+            raise ModelError(
+                f"model kind {kind!r} is declared by {other.__module__}.{other.__qualname__} "
+                f"and {cls.__module__}.{cls.__qualname__}; rename one."
+            )
+        _KINDS[kind] = cls
+
+    @abstractmethod
+    def fit(self: M, x: Any, y: Any, **options: Any) -> M:
+        """Train on inputs ``x`` and targets ``y``; returns self."""
+
+    @abstractmethod
+    def predict(self, x: Any) -> npt.NDArray[np.float64]:
+        """Outputs for inputs ``x`` (one row per input)."""
+
+    @abstractmethod
+    def get_arrays(self) -> dict[str, npt.NDArray[Any]]:
+        """Every learned parameter as a named numpy array (no objects)."""
+
+    @abstractmethod
+    def set_arrays(self, arrays: dict[str, npt.NDArray[Any]]) -> None:
+        """Restore learned parameters from :meth:`get_arrays` output."""
+
+    # ------------------------------------------------------------------ files
+
+    def save(self, path: str | Path) -> Path:
+        """Write the model to ``path`` (``.hmm`` zip; created with mode 0600)."""
+        import os
+
+        path = Path(path)
+        manifest = {
+            "format_version": FORMAT_VERSION,
+            "kind": self.kind,
+            "kind_version": self.kind_version,
+            "heartmind_version": _heartmind_version(),
+            "config": self.config,
+            "info": asdict(self.info),
+        }
+        arrays = self.get_arrays()
+        bad = [k for k, v in arrays.items() if np.asarray(v).dtype == object]
+        if bad:
+            raise ModelError(f"{self.kind}: array {bad[0]!r} holds Python objects; store numbers.")
+        buffer = io.BytesIO()
+        np.savez(buffer, **{k: np.asarray(v) for k, v in arrays.items()})  # type: ignore[arg-type]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr("manifest.json", json.dumps(manifest, indent=2, sort_keys=True))
+            zf.writestr("arrays.npz", buffer.getvalue())
+        return path
+
+    @classmethod
+    def load(cls: type[M], path: str | Path) -> M:
+        """Read a model file written by :meth:`save` (checks format, kind and versions)."""
+        model = load_model(path)
+        if not isinstance(model, cls):
+            raise ModelError(
+                f"{path} holds a {model.kind!r} model, not a {cls.kind or cls.__name__}."
+            )
+        return model
+
+
+def load_model(path: str | Path) -> Model:
+    """Load any registered model kind from a ``.hmm`` file.
+
+    The module defining the kind must have been imported (plugins do this in their
+    factories). Raises :class:`ModelError` naming the problem and what to do.
+    """
+    path = Path(path)
+    try:
+        with zipfile.ZipFile(path) as zf:
+            manifest = json.loads(zf.read("manifest.json"))
+            with np.load(io.BytesIO(zf.read("arrays.npz")), allow_pickle=False) as npz:
+                arrays = {k: npz[k] for k in npz.files}
+    except FileNotFoundError:
+        raise ModelError(f"model file {path} does not exist.") from None
+    except (zipfile.BadZipFile, KeyError, ValueError, json.JSONDecodeError) as exc:
+        raise ModelError(
+            f"{path} is not a heartmind model file ({exc}); train one with 'heartmind train'."
+        ) from None
+    version = manifest.get("format_version")
+    if version != FORMAT_VERSION:
+        raise ModelError(
+            f"{path} has model format version {version}; this heartmind reads version "
+            f"{FORMAT_VERSION}. Use the heartmind version that wrote it, or retrain."
+        )
+    kind = manifest.get("kind", "")
+    cls = _KINDS.get(kind)
+    if cls is None:
+        raise ModelError(
+            f"{path} is a {kind!r} model, which no loaded plugin provides; "
+            f"known kinds: {', '.join(sorted(_KINDS)) or 'none'}."
+        )
+    if manifest.get("kind_version") != cls.kind_version:
+        raise ModelError(
+            f"{path}: {kind} layout version {manifest.get('kind_version')} does not match this "
+            f"heartmind's {cls.kind_version}; retrain with 'heartmind train'."
+        )
+    model = cls(ModelInfo(**manifest["info"]), manifest.get("config", {}))
+    model.set_arrays(arrays)
+    return model
+
+
+def model_kinds() -> dict[str, type[Model]]:
+    """Registered model kinds (imported so far)."""
+    return dict(_KINDS)
+
+
+def _heartmind_version() -> str:
+    from .. import __version__
+
+    return __version__
