@@ -1,0 +1,1 @@
+"""Dataset readers (WESAD, DREAMER, lab recordings) and synthetic affective datasets."""

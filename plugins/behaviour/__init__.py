@@ -1,0 +1,1 @@
+"""Keyboard and mouse behaviour: timing-only capture (pynput), window features, emotion/stress models."""
