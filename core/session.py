@@ -225,10 +225,13 @@ class Session:
         **options: Any,
     ) -> Consumer:
         """Add a consumer; it gets the event ``topics`` (default all) and ``streams``
-        (``"stream:<name>"``, ``"type:ECG"``, ``"stream:*"``; default none)."""
+        (``"stream:<name>"``, ``"type:ECG"``, ``"stream:*"``; default: the spec's
+        ``ConsumerSpec.streams``, none for consumer objects)."""
         obj, node_name, spec = self._make("consumers", consumer, name, options)
         selectors = set(topics if topics is not None else ("*",))
-        for s in streams or ():
+        if streams is None:
+            streams = spec.streams if spec is not None else ()
+        for s in streams:
             selectors.add(s if s.startswith(("stream:", "type:")) else f"stream:{s}")
         node = self._add(Node("consumers", node_name, obj, spec.name if spec else ""))
         node.extra["selectors"] = frozenset(selectors)

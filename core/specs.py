@@ -223,9 +223,16 @@ class ConsumerSpec(_Spec):
     ----------
     factory
         Called with the validated options; returns a :class:`Consumer`.
+    streams
+        Stream selectors the consumer gets when the pipeline (or ``Session.add_consumer``)
+        gives none, e.g. ``("stream:*",)`` for a recorder of every stream. Default: none.
     """
 
     factory: Callable[..., Consumer]
+    streams: tuple[str, ...] = ()
+
+    def describe(self) -> dict[str, Any]:
+        return {**super().describe(), "streams": list(self.streams)}
 
 
 @dataclass(frozen=True, kw_only=True)
