@@ -13,9 +13,9 @@ from typing import Any
 
 import heartmind
 from heartmind.components import Sensor
-from heartmind.specs import Option, SensorSpec
+from heartmind.specs import CommandSpec, Option, SensorSpec
 
-__all__ = ["OPTIONS", "heartmind_sensors"]
+__all__ = ["OPTIONS", "heartmind_commands", "heartmind_sensors"]
 
 _MODALITIES = ("ECG", "PPG", "EDA", "RSP", "EEG", "RADAR", "FACE", "KEYS", "MOUSE")
 
@@ -76,3 +76,17 @@ def _open(**options: Any) -> Sensor:
     from ._sensor import SimulatorSensor
 
     return SimulatorSensor(**options)
+
+
+@heartmind.hookimpl
+def heartmind_commands() -> Iterator[CommandSpec]:
+    """Declare ``heartmind simulate`` (simulated devices as real LSL outlets)."""
+    from .cli import configure, run
+
+    yield CommandSpec(
+        name="simulate",
+        factory=run,
+        configure=configure,
+        description="publish a simulated participant (ecg ppg eeg eda rsp radar face keys "
+        "mouse + ground truth) as LSL outlets",
+    )
