@@ -20,9 +20,7 @@ def write_xdf(path: Path, seconds: float = 4.0, prefix: str = "t") -> dict[str, 
     rng = np.random.default_rng(1)
     streams = {
         f"{prefix}-ecg": StreamInfo(f"{prefix}-ecg", "ECG", ("I",), "mV", 250.0, "float32"),
-        f"{prefix}-eeg": StreamInfo(
-            f"{prefix}-eeg", "EEG", ("Cz", "Pz"), "uV", 100.0, "float64"
-        ),
+        f"{prefix}-eeg": StreamInfo(f"{prefix}-eeg", "EEG", ("Cz", "Pz"), "uV", 100.0, "float64"),
         f"{prefix}-mk": StreamInfo(f"{prefix}-mk", "Markers", ("m",), "", 0.0, "string"),
         f"{prefix}-ev": StreamInfo(f"{prefix}-ev", "KEYS", ("v",), "a.u.", 0.0, "int32"),
     }

@@ -69,8 +69,18 @@ def test_replayed_file_gives_the_events_of_the_live_simulation(
     _record(pipeline, recording)
     replayed = _jsonl(
         capsys,
-        ["replay", str(recording), "--pipeline", str(pipeline), "--speed", "max"]
-        + ["--events", "jsonl", "--chunk-duration", "0.25"],
+        [
+            "replay",
+            str(recording),
+            "--pipeline",
+            str(pipeline),
+            "--speed",
+            "max",
+            "--events",
+            "jsonl",
+            "--chunk-duration",
+            "0.25",
+        ],
     )
     rates = [e for e in live if e["topic"] == "heart_rate"]
     beats = [e for e in live if e["topic"] == "heart_beat"]

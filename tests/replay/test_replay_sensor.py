@@ -6,11 +6,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from replay_testkit import ORIGIN, concat, replay_virtual, write_xdf
 
 import heartmind
 from heartmind import ConfigError, Gap
-
-from replay_testkit import ORIGIN, concat, replay_virtual, write_xdf
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -44,7 +43,7 @@ def test_keep_timestamps_is_exact(recording) -> None:  # type: ignore[no-untyped
 
 def test_global_timestamp_order_and_chunk_length(recording) -> None:  # type: ignore[no-untyped-def]
     path, _ = recording
-    chunks, events = replay_virtual(path, chunk_duration=0.25)
+    chunks, _events = replay_virtual(path, chunk_duration=0.25)
     firsts = [c.first_timestamp for c in chunks]
     assert firsts == sorted(firsts)
     assert max(c.last_timestamp - c.first_timestamp for c in chunks) < 0.25
@@ -89,7 +88,7 @@ def test_select_by_name_and_type(recording) -> None:  # type: ignore[no-untyped-
 def test_session_start_time_is_the_clock_now(recording) -> None:  # type: ignore[no-untyped-def]
     from heartmind.plugins.replay import open_replay
 
-    path, written = recording
+    path, _written = recording
     sensor = open_replay(path=str(path))
     clock = heartmind.VirtualClock()
     clock.advance(100.0)
