@@ -1,1 +1,38 @@
-"""Dataset readers (WESAD, DREAMER, lab recordings) and synthetic affective datasets."""
+"""Dataset readers (WESAD, DREAMER, lab recordings) and synthetic affective datasets.
+
+Every reader returns the common structure of :mod:`heartmind.datasets.base`
+(:class:`AffectiveDataset` → :class:`Subject` → :class:`Signal` + :class:`Segment`); see
+``docs/datasets.md``. Nothing is downloaded: point the readers at files you have.
+"""
+
+from __future__ import annotations
+
+from ..errors import ConfigError
+from .base import (
+    AffectiveDataset,
+    DatasetError,
+    Label,
+    Segment,
+    Signal,
+    Subject,
+    rr_series,
+    unit_scale,
+    windows,
+)
+from .synthetic import DEFAULT_EPISODES, Episode, synthetic_affective
+
+__all__ = [
+    "DEFAULT_EPISODES",
+    "AffectiveDataset",
+    "ConfigError",
+    "DatasetError",
+    "Episode",
+    "Label",
+    "Segment",
+    "Signal",
+    "Subject",
+    "rr_series",
+    "synthetic_affective",
+    "unit_scale",
+    "windows",
+]
