@@ -1,4 +1,4 @@
-"""Built-in ``cardiac`` plugin: R-peak detection and heart rate from ECG streams.
+"""Built-in ``cardiac`` plugin: R-peaks, heart rate, signal quality and HRV from ECG.
 
 Importing this package is cheap: it declares specs only. The detector (scipy) loads when
 the ``heart-rate`` processor is built; neurokit2 only for ``ecg_peaks(method="neurokit")``.
@@ -12,12 +12,13 @@ Offline functions (NeuroKit2-shaped) live in :mod:`heartmind.plugins.cardiac.ecg
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import heartmind
 from heartmind import Option, ProcessorSpec
 
 if TYPE_CHECKING:
+    from .hrv_processor import HRVProcessor
     from .processor import HeartRateProcessor
 
 __all__ = ["heartmind_processors"]
@@ -33,26 +34,69 @@ HEART_RATE_OPTIONS: dict[str, Option] = {
     "channel": Option(
         str, "", "ECG channel label, or its index as a string ('0'); default: first channel"
     ),
+    "quality_interval": Option(
+        float,
+        5.0,
+        "s between SignalQuality events; 0 = none (beats are still flagged)",
+        min=0.0,
+        max=3600.0,
+    ),
+    "quality_window": Option(
+        float, 10.0, "window a SignalQuality event assesses (s)", min=1.0, max=600.0
+    ),
+    "artefact_threshold": Option(
+        float, 3.0, "artefact ratio above which a beat is flagged unusable", min=1.1, max=100.0
+    ),
+    "powerline": Option(float, 50.0, "mains frequency notched for quality (Hz); 0 = none"),
+}
+
+#: Options of the ``hrv`` processor.
+HRV_OPTIONS: dict[str, Option] = {
+    "window": Option(float, 300.0, "sliding window of the HRV (s)", min=10.0, max=86400.0),
+    "step": Option(float, 30.0, "s between two HRV events of a stream", min=1.0, max=86400.0),
+    "min_window_frequency": Option(
+        float, 120.0, "shortest window with LF/HF values (s)", min=0.0, max=86400.0
+    ),
+    "correct": Option(bool, True, "correct ectopic/missed/extra beats before HRV"),
 }
 
 
-def _heart_rate(*, hr_interval: float, hr_window: float, channel: str) -> HeartRateProcessor:
+def _heart_rate(**options: Any) -> HeartRateProcessor:
     from .processor import HeartRateProcessor
 
-    return HeartRateProcessor(hr_interval=hr_interval, hr_window=hr_window, channel=channel)
+    return HeartRateProcessor(**options)
+
+
+def _hrv(**options: Any) -> HRVProcessor:
+    from .hrv_processor import HRVProcessor
+
+    return HRVProcessor(**options)
 
 
 @heartmind.hookimpl
 def heartmind_processors() -> Iterator[ProcessorSpec]:
-    """Declare the ``heart-rate`` processor (ECG → ``heart_beat``, ``heart_rate``)."""
+    """Declare ``heart-rate`` (ECG → beats, rate, quality) and ``hrv`` (beats → HRV)."""
     yield ProcessorSpec(
         name="heart-rate",
         inputs=("ECG",),
-        outputs=("heart_beat", "heart_rate"),
+        outputs=("heart_beat", "heart_rate", "signal_quality"),
         factory=_heart_rate,
         options=HEART_RATE_OPTIONS,
         description=(
             "Causal R-peak detection (Pan–Tompkins family, ~0.2 s delay) and heart rate "
-            "over a trailing window, per ECG stream."
+            "over a trailing window, per ECG stream; beats in artefacts flagged unusable, "
+            "SignalQuality per window."
+        ),
+    )
+    yield ProcessorSpec(
+        name="hrv",
+        inputs=(),
+        events=("heart_beat",),
+        outputs=("hrv",),
+        factory=_hrv,
+        options=HRV_OPTIONS,
+        description=(
+            "HRV (time, frequency, Poincaré, Baevsky SI) over sliding windows of HeartBeat "
+            "events, after ectopic/artefact correction."
         ),
     )

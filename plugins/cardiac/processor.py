@@ -13,10 +13,11 @@ import numpy.typing as npt
 
 from heartmind.components import Context, Output, Processor
 from heartmind.errors import ConfigError
-from heartmind.events import Event, HeartBeat, HeartRate
+from heartmind.events import Event, HeartBeat, HeartRate, SignalQuality
 from heartmind.streams import Chunk, StreamInfo
 
 from .detector import DetectedBeats, RPeakDetector
+from .quality import BeatQuality, snr_db, window_quality
 
 __all__ = ["HeartRateProcessor", "resolve_channel"]
 
@@ -31,6 +32,8 @@ _RR_FIELD = (0.2, 3.0)
 GAP_RESET = 1.0
 #: Seconds of timestamps kept to date beats decided after their R-peak.
 _TS_HISTORY = 20.0
+#: A quality window is assessed this long (s) after it ends, when its beats are decided.
+_QUALITY_DELAY = 0.5
 
 
 def resolve_channel(info: StreamInfo, channel: str) -> int:
@@ -65,6 +68,11 @@ class _Stream:
     last_ts: float = math.nan
     last_beat: float | None = None
     beats: deque[tuple[float, float | None]] = field(default_factory=deque)
+    quality: BeatQuality | None = None
+    t0: float = 0.0
+    last_usable: bool = True
+    next_q: float = math.inf
+    scored: deque[tuple[float, int, float, bool]] = field(default_factory=deque)
 
     def store(self, first: int, timestamps: npt.NDArray[np.float64]) -> None:
         cap = self.ts.size
@@ -104,7 +112,27 @@ class HeartRateProcessor(Processor):
     restarts detection on that stream.
     """
 
-    def __init__(self, *, hr_interval: float = 1.0, hr_window: float = 10.0, channel: str = ""):
+    def __init__(
+        self,
+        *,
+        hr_interval: float = 1.0,
+        hr_window: float = 10.0,
+        channel: str = "",
+        quality_interval: float = 5.0,
+        quality_window: float = 10.0,
+        artefact_threshold: float = 3.0,
+        powerline: float = 50.0,
+    ):
+        if not (quality_interval >= 0 and quality_window > 0 and artefact_threshold > 1):
+            raise ConfigError(
+                f"heart-rate: quality_interval ({quality_interval} s) must be >= 0, "
+                f"quality_window ({quality_window} s) > 0 and artefact_threshold "
+                f"({artefact_threshold}) > 1."
+            )
+        self.quality_interval = float(quality_interval)
+        self.quality_window = float(quality_window)
+        self.artefact_threshold = float(artefact_threshold)
+        self.powerline = float(powerline) if powerline else None
         if not (hr_interval > 0 and hr_window > 0):
             raise ConfigError(
                 f"heart-rate: hr_interval ({hr_interval}) and hr_window ({hr_window}) must be "
@@ -154,10 +182,15 @@ class HeartRateProcessor(Processor):
         if st is None:
             st = self._new_stream(info, chunk.first_timestamp)
             self._streams[info.name] = st
-        first = st.detector.n_samples
-        st.store(first, chunk.timestamps)
-        beats = st.detector.process(chunk.data[:, st.column])
-        out.extend(self._emit(st, beats, chunk.last_timestamp))
+        x = chunk.data[:, st.column]
+        step = max(1, int(st.info.rate))  # ≤ 1 s at a time: the quality buffer must hold it
+        for i in range(0, x.shape[0], step):
+            ts = chunk.timestamps[i : i + step]
+            st.store(st.detector.n_samples, ts)
+            if st.quality is not None:
+                st.quality.process(x[i : i + step])
+            beats = st.detector.process(x[i : i + step])
+            out.extend(self._emit(st, beats, float(ts[-1])))
         return out
 
     def flush(self) -> Iterable[Output]:
@@ -174,7 +207,19 @@ class HeartRateProcessor(Processor):
         detector = RPeakDetector(info.rate)
         ts = np.zeros(max(16, math.ceil(_TS_HISTORY * info.rate)))
         log.debug("%s: tracking ECG stream %r at %g Hz", self._name, info.name, info.rate)
-        return _Stream(info, column, detector, next_hr=t0 + self.hr_interval, ts=ts)
+        mains = self.powerline
+        quality = BeatQuality(
+            info.rate,
+            powerline=mains if mains and mains < 0.45 * info.rate else None,
+            artefact_threshold=self.artefact_threshold,
+            buffer=max(self.quality_window, 8.0) + 2.0,
+        )
+        st = _Stream(
+            info, column, detector, next_hr=t0 + self.hr_interval, ts=ts, quality=quality, t0=t0
+        )
+        if self.quality_interval > 0:
+            st.next_q = t0 + self.quality_interval
+        return st
 
     def _emit(self, st: _Stream, beats: DetectedBeats, until: float) -> list[Output]:
         """Events for ``beats`` interleaved with the rate grid up to ``until`` (s)."""
@@ -182,19 +227,73 @@ class HeartRateProcessor(Processor):
         for r, d in zip(beats.peaks.tolist(), beats.detected_at.tolist(), strict=True):
             decided = st.time_of(d)
             out.extend(self._rates(st, before=decided, inclusive=False))
-            out.append(self._beat(st, st.time_of(r)))
+            out.extend(self._qualities(st, before=decided, inclusive=False))
+            out.append(self._beat(st, st.time_of(r), r))
         out.extend(self._rates(st, before=until, inclusive=True))
+        out.extend(self._qualities(st, before=until, inclusive=True))
         return out
 
-    def _beat(self, st: _Stream, t: float) -> Event:
+    def _beat(self, st: _Stream, t: float, r: int) -> Event:
         prev, st.last_beat = st.last_beat, t
+        usable, q = (True, 1.0) if st.quality is None else st.quality.assess(r)
         rr = None if prev is None else t - prev
         ectopic = rr is not None and not (MIN_RR <= rr <= MAX_RR)
-        st.beats.append((t, None if rr is None or ectopic else rr))
+        good = not ectopic and usable and st.last_usable
+        st.last_usable = usable
+        st.beats.append((t, rr if rr is not None and good else None))
+        if self.quality_interval > 0:
+            st.scored.append((t, r, q, usable))
         field_rr = rr if rr is not None and _RR_FIELD[0] <= rr <= _RR_FIELD[1] else None
         return HeartBeat(
-            timestamp=t, rr=field_rr, ectopic=ectopic, stream=st.info.name, source=self._name
+            timestamp=t,
+            rr=field_rr,
+            ectopic=ectopic,
+            usable=usable,
+            stream=st.info.name,
+            source=self._name,
         )
+
+    def _qualities(self, st: _Stream, *, before: float, inclusive: bool) -> list[Event]:
+        """``SignalQuality`` events of the windows that ended ``_QUALITY_DELAY`` s ago."""
+        out: list[Event] = []
+        while st.quality is not None and (
+            st.next_q + _QUALITY_DELAY < before
+            or (inclusive and st.next_q + _QUALITY_DELAY <= before)
+        ):
+            end, st.next_q = st.next_q, st.next_q + self.quality_interval
+            start = end - self.quality_window
+            while st.scored and st.scored[0][0] <= start - self.quality_window:
+                st.scored.popleft()
+            sel = [b for b in st.scored if start < b[0] <= end]
+            quality, usable = window_quality([b[2] for b in sel], [b[3] for b in sel])
+            snr, snr_clean = self._snr(st, end, [b[1] for b in sel])
+            out.append(
+                SignalQuality(
+                    timestamp=end,
+                    source=self._name,
+                    stream=st.info.name,
+                    window=self.quality_window,
+                    quality=quality,
+                    usable=usable,
+                    snr_db=snr,
+                    snr_db_clean=snr_clean,
+                )
+            )
+        return out
+
+    def _snr(self, st: _Stream, end: float, peaks: list[int]) -> tuple[float | None, float | None]:
+        """SNR (dB) of the raw and cleaned window ending at ``end`` s, from its beats."""
+        bq = st.quality
+        if bq is None or len(peaks) < 4:
+            return None, None
+        n = round(self.quality_window * st.info.rate)
+        stop = round((end - st.t0) * st.info.rate) + 1
+        raw = bq.segment(bq.raw, stop - n, stop)
+        clean = bq.segment(bq.clean, stop - n, stop)
+        if raw is None or clean is None:
+            return None, None
+        rel = [p - (stop - n) for p in peaks]
+        return snr_db(raw, rel, st.info.rate), snr_db(clean, rel, st.info.rate)
 
     def _rates(self, st: _Stream, *, before: float, inclusive: bool) -> list[Event]:
         out: list[Event] = []
