@@ -3,6 +3,9 @@
 * ``lsl-inlet`` (sensor): reads one LSL stream, resolved by name, type, source id or an
   XPath predicate; converts timestamps to the session clock; survives outlet restarts,
   reporting the lost interval as a :class:`heartmind.Gap`.
+* ``lsl-streams`` (sensor): follows many LSL streams at once, selected by name, type,
+  source id or predicate (or all), picking up streams that appear later; one inlet and
+  reader thread per stream. ``heartmind record`` uses it.
 * ``lsl-outlet`` (consumer): republishes streams and events as LSL streams.
 
 LSL is machine-only unless you opt in: see :func:`ensure_lsl`. Importing this module does
@@ -23,6 +26,7 @@ from .resolve import StreamNotFoundError
 
 if TYPE_CHECKING:
     from .inlet import LSLInlet
+    from .multi import LSLStreams
     from .outlet import LSLOutlet
 
 __all__ = [
@@ -33,6 +37,7 @@ __all__ = [
     "lsl_subprocess_env",
     "open_inlet",
     "open_outlet",
+    "open_streams",
 ]
 
 _SCOPE = Option(
@@ -55,6 +60,25 @@ INLET_OPTIONS: dict[str, Option] = {
     "scope": _SCOPE,
 }
 
+STREAMS_OPTIONS: dict[str, Option] = {
+    "lsl_names": Option(list, [], "LSL stream names to follow", item=str),
+    "lsl_types": Option(list, [], "LSL stream types to follow (e.g. 'EEG')", item=str),
+    "source_ids": Option(list, [], "LSL source_ids to follow", item=str),
+    "predicates": Option(list, [], "XPath predicates; a stream matching one is followed", item=str),
+    "all_streams": Option(bool, False, "follow every visible stream instead of a selection"),
+    "wait": Option(float, 2.0, "how long start waits for the selected streams, s", min=0.0),
+    "resolve_interval": Option(float, 0.5, "time between looks for new streams, s", min=0.05),
+    "forget_after": Option(float, 5.0, "resolver forgets unseen outlets after, s", min=0.5),
+    "open_timeout": Option(float, 5.0, "wait for a found stream's info and clock, s", min=0.1),
+    "clock_sync": Option(bool, True, "add liblsl's time correction to timestamps"),
+    "max_samples": Option(int, 1024, "largest chunk per read, samples", min=1),
+    "max_buflen": Option(int, 360, "inlet buffer, s (x100 samples if irregular)", min=1),
+    "watchdog": Option(float, 1.0, "silence before an outlet is checked, s", min=0.05),
+    "queue_chunks": Option(int, 4096, "chunks queued per stream before its reader waits", min=1),
+    "queue_mb": Option(float, 64.0, "sample data queued per stream before it waits, MB", min=0.1),
+    "scope": _SCOPE,
+}
+
 OUTLET_OPTIONS: dict[str, Option] = {
     "prefix": Option(str, "heartmind-", "prefix of every LSL stream name"),
     "event_topics": Option(list, ["*"], "event topics to publish as JSON markers", item=str),
@@ -73,6 +97,14 @@ def open_inlet(**options: Any) -> LSLInlet:
     return LSLInlet(**options)
 
 
+def open_streams(**options: Any) -> LSLStreams:
+    """Factory of the ``lsl-streams`` sensor (options: see ``STREAMS_OPTIONS``)."""
+    require("pylsl", "the lsl-streams sensor")
+    from .multi import LSLStreams
+
+    return LSLStreams(**options)
+
+
 def open_outlet(**options: Any) -> LSLOutlet:
     """Factory of the ``lsl-outlet`` consumer (options: see ``OUTLET_OPTIONS``)."""
     require("pylsl", "the lsl-outlet consumer")
@@ -83,13 +115,20 @@ def open_outlet(**options: Any) -> LSLOutlet:
 
 @heartmind.hookimpl
 def heartmind_sensors() -> Iterator[SensorSpec]:
-    """The ``lsl-inlet`` sensor."""
+    """The ``lsl-inlet`` and ``lsl-streams`` sensors."""
     yield SensorSpec(
         name="lsl-inlet",
         produces=("*",),
         factory=open_inlet,
         options=INLET_OPTIONS,
         description="Read one Lab Streaming Layer stream (machine-only unless scope='lan').",
+    )
+    yield SensorSpec(
+        name="lsl-streams",
+        produces=("*",),
+        factory=open_streams,
+        options=STREAMS_OPTIONS,
+        description="Follow many LSL streams (by name, type, source id, predicate or all).",
     )
 
 

@@ -141,8 +141,15 @@ class LSLInlet(Sensor):
 
     def start(self, context: Context) -> None:
         """Resolve the stream (waiting up to ``timeout`` s) and open it."""
+        self.open(resolve_one(self._pylsl, self.predicate, self.timeout), context)
+
+    def open(self, found: Any, context: Context) -> None:
+        """Open an already resolved stream (a ``pylsl.StreamInfo``) instead of resolving.
+
+        Used in place of :meth:`start` by sensors that resolve many streams themselves
+        (``lsl-streams``); waits up to ``timeout`` s for the stream's full info.
+        """
         self._source = context.name
-        found = resolve_one(self._pylsl, self.predicate, self.timeout)
         self._connect(found, self.timeout)
         if not self.info.source_id:
             log.warning(

@@ -142,3 +142,33 @@ def test_existing_file_is_not_replaced_unless_asked(tmp_path: Path) -> None:
     rec2.start(Context(name="rec", clock=VirtualClock()))
     rec2.stop()
     assert xdf_info(path)["streams"] == []
+
+
+def test_record_command_rejects_unclear_selections() -> None:
+    from heartmind.plugins.record.cli import parse_selectors
+
+    assert parse_selectors(
+        ["name=A", "type=EEG", "source_id=x", "pred=starts-with(name,'E')"], False
+    ) == {
+        "lsl_names": ["A"],
+        "lsl_types": ["EEG"],
+        "source_ids": ["x"],
+        "predicates": ["starts-with(name,'E')"],
+    }
+    for bad, all_streams in (
+        (["colour=red"], False),
+        (["name="], False),
+        ([], False),
+        (["name=A"], True),
+    ):
+        with pytest.raises(ConfigError):
+            parse_selectors(bad, all_streams)
+
+
+def test_lsl_streams_selection_predicate() -> None:
+    from heartmind.plugins.lsl.multi import selection_predicate
+
+    assert selection_predicate(["A"], ["EEG"], ["s1"], ["channel_count>4"]) == (
+        "(name='A') or (type='EEG') or (source_id='s1') or ((channel_count>4))"
+    )
+    assert selection_predicate() == ""
