@@ -203,9 +203,14 @@ def test_spec_through_the_plugin_manager() -> None:
     pm = heartmind.PluginManager()
     spec = pm.get("processors", "heart-rate")
     assert spec.plugin == "cardiac"
-    assert spec.inputs == ("ECG",) and spec.outputs == ("heart_beat", "heart_rate")
+    assert spec.inputs == ("ECG",)
+    assert spec.outputs == ("heart_beat", "heart_rate", "signal_quality")
     options = heartmind.specs.validate_options(spec.options, {"hr_window": 30}, "test")
-    assert options == {"hr_interval": 1.0, "hr_window": 30.0, "channel": ""}
+    assert {k: options[k] for k in ("hr_interval", "hr_window", "channel")} == {
+        "hr_interval": 1.0,
+        "hr_window": 30.0,
+        "channel": "",
+    }
     proc = spec.factory(**options)
     assert isinstance(proc, HeartRateProcessor) and proc.hr_window == 30.0
     with pytest.raises(ConfigError, match="hr_interval"):
