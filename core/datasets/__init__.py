@@ -20,6 +20,7 @@ from .base import (
     windows,
 )
 from .synthetic import DEFAULT_EPISODES, Episode, synthetic_affective
+from .wesad import read_wesad, write_wesad_like
 
 __all__ = [
     "DEFAULT_EPISODES",
@@ -31,8 +32,10 @@ __all__ = [
     "Segment",
     "Signal",
     "Subject",
+    "read_wesad",
     "rr_series",
     "synthetic_affective",
     "unit_scale",
     "windows",
+    "write_wesad_like",
 ]
