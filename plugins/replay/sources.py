@@ -136,15 +136,16 @@ def _xdf_tracks(path: Path) -> list[Track]:
 def _mne_tracks(path: Path, kind: str) -> list[Track]:
     mne = require("mne", f"replaying {kind.upper()} files")
     reader = {"edf": mne.io.read_raw_edf, "bdf": mne.io.read_raw_bdf, "fif": mne.io.read_raw_fif}
+    extra = {"infer_types": True} if kind in ("edf", "bdf") else {}  # "ECG I" -> ecg "I"
     try:
-        raw = reader[kind](str(path), preload=True, verbose="error")
+        raw = reader[kind](str(path), preload=True, verbose="error", **extra)
     except Exception as exc:  # MNE raises many types for bad files
         raise ConfigError(f"replay: MNE cannot read {path}: {exc}") from None
     sfreq = float(raw.info["sfreq"])
     meas = raw.info.get("meas_date")
-    origin = meas.timestamp() if meas is not None else 0.0
-    first = raw.first_samp / sfreq
-    stamps = origin + first + np.arange(raw.n_times, dtype=np.float64) / sfreq
+    # MNE's own time axis (s since the measurement start); the UTC start goes to meta.
+    stamps = (raw.first_samp + np.arange(raw.n_times, dtype=np.float64)) / sfreq
+    meta = {"file": str(path), "meas_date": meas.isoformat() if meas is not None else ""}
     types = raw.get_channel_types()
     orig_units: dict[str, str] = getattr(raw, "_orig_units", None) or {}
     out: list[Track] = []
@@ -161,10 +162,10 @@ def _mne_tracks(path: Path, kind: str) -> list[Track]:
             rate=sfreq,
             dtype="float64",
             source_id=f"{path.name}:{mne_type}",
-            meta={"file": str(path), "mne_type": mne_type},
+            meta={**meta, "mne_type": mne_type},
         )
         out.append(Track(info, _frozen(data * scales), _frozen(stamps)))
-    annotations = _annotations(raw, path, origin)
+    annotations = _annotations(raw, path)
     if annotations is not None:
         out.append(annotations)
     return out
@@ -198,8 +199,8 @@ def _units(
     return units, np.asarray(scales, dtype=np.float64)
 
 
-def _annotations(raw: Any, path: Path, origin: float) -> Track | None:
-    """MNE annotations as a string marker stream (onset timestamps on the file's clock)."""
+def _annotations(raw: Any, path: Path) -> Track | None:
+    """MNE annotations as a string marker stream (onsets on the samples' time axis, s)."""
     ann = raw.annotations
     if len(ann) == 0:
         return None
@@ -218,7 +219,7 @@ def _annotations(raw: Any, path: Path, origin: float) -> Track | None:
         source_id=f"{path.name}:annotations",
         meta={"file": str(path)},
     )
-    return Track(info, _frozen(text), _frozen(origin + onsets[order]))
+    return Track(info, _frozen(text), _frozen(onsets[order]))
 
 
 def _unique_names(tracks: list[Track]) -> list[Track]:

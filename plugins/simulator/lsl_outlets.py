@@ -69,7 +69,8 @@ class SimulatedOutlets:
     pylsl
         The pylsl module, from :func:`heartmind.plugins.lsl.ensure_lsl`.
     source_id
-        Stem of the LSL source ids: stream ``TYPE`` gets ``f"{source_id}-{TYPE}"``.
+        Stem of the LSL source ids: stream ``<prefix>-TYPE`` gets ``f"{source_id}-{TYPE}"``
+        (``TRUTH`` for the merged ground-truth stream).
     chunk_duration
         Length of each pushed chunk in s (latency vs. overhead).
     """
@@ -97,7 +98,7 @@ class SimulatedOutlets:
                 pylsl,
                 dataclasses.replace(info, type=lsl_type),
                 name=info.name,
-                source_id=f"{source_id}-{info.type}",
+                source_id=f"{source_id}-{info.name.removeprefix(participant.name_prefix + '-')}",
             )
             acq = lsl_info.desc().child("acquisition")
             acq.set_child_value("manufacturer", MANUFACTURER)
