@@ -27,7 +27,7 @@ __all__ = ["heartmind_commands", "heartmind_processors"]
 def heartmind_processors() -> Iterator[ProcessorSpec]:
     yield ProcessorSpec(
         name="calendar",
-        factory=_processor,
+        factory=_make_processor,
         events=("stress",),
         outputs=("calendar_change",),
         description="Propose (optionally apply) calendar changes when stress stays high.",
@@ -57,7 +57,7 @@ def heartmind_commands() -> Iterator[CommandSpec]:
     )
 
 
-def _processor(**options: Any) -> heartmind.Processor:
+def _make_processor(**options: Any) -> heartmind.Processor:
     from ._processor import CalendarProcessor
 
     return CalendarProcessor(**options)

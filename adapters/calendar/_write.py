@@ -128,7 +128,7 @@ def _stamp(comp: Any, now: datetime, reason: str) -> None:
             comp.add(name, seq + 1)
     comp.add("DTSTAMP", now.astimezone(UTC))
     comp.add("X-HEARTMIND-CHANGED", now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ"))
-    comp.add("X-HEARTMIND-REASON", reason)
+    comp.add("X-HEARTMIND-REASON", icalendar().vText(reason))
 
 
 def _break(change: Change, now: datetime) -> Any:
