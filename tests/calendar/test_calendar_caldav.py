@@ -50,7 +50,7 @@ def radicale(tmp_path: Path) -> Iterator[str]:
         deadline = time.monotonic() + 20
         while True:
             try:
-                urllib.request.urlopen(base, timeout=1)  # noqa: S310 - loopback only
+                urllib.request.urlopen(base, timeout=1)  # loopback only
                 break
             except OSError:
                 if time.monotonic() > deadline or proc.poll() is not None:
