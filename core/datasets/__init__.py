@@ -19,6 +19,7 @@ from .base import (
     unit_scale,
     windows,
 )
+from .dreamer import read_dreamer, write_dreamer_like
 from .synthetic import DEFAULT_EPISODES, Episode, synthetic_affective
 from .wesad import read_wesad, write_wesad_like
 
@@ -32,10 +33,12 @@ __all__ = [
     "Segment",
     "Signal",
     "Subject",
+    "read_dreamer",
     "read_wesad",
     "rr_series",
     "synthetic_affective",
     "unit_scale",
     "windows",
+    "write_dreamer_like",
     "write_wesad_like",
 ]
