@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import warnings
 
@@ -71,7 +72,7 @@ def test_correction_of_simulated_ectopics() -> None:
     rec = simulate(300.0, ("ECG",), 7, "rest", rates={"ECG": 250}, ectopic_rate=0.03)
     rr = rec["BEATS"].data[1:, 0] * 1000
     truth = rec["BEATS"].data[1:, 1] > 0.5
-    fixed, info = rr_correct(rr)
+    _fixed, info = rr_correct(rr)
     n_ect = int(truth.sum())
     assert n_ect >= 5
     assert info["ectopic"] == 2 * n_ect  # premature + compensatory interval each
@@ -101,7 +102,7 @@ def _beat_events(times: np.ndarray, stream: str = "ecg") -> list[HeartBeat]:
     out = [HeartBeat(timestamp=float(times[0]), stream=stream)]
     out += [
         HeartBeat(timestamp=float(b), rr=float(b - a), stream=stream, usable=not 100 < b < 104)
-        for a, b in zip(times[:-1], times[1:], strict=True)
+        for a, b in itertools.pairwise(times)
     ]
     return out
 

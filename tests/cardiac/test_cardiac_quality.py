@@ -56,7 +56,7 @@ def test_quality_flags_motion_and_pops() -> None:
     kw = {"seed": 2, "ectopic_rate": 0.02}
     x, _ = simulate_ecg(120.0, FS, snr_db=0.0, noise=["baseline", "emg", "motion", "pops"], **kw)
     clean, _ = simulate_ecg(120.0, FS, **kw)
-    q, info = ecg_quality(x, FS)
+    _q, info = ecg_quality(x, FS)
     qc, info_c = ecg_quality(clean, FS)
     assert info_c["usable"].all() and np.median(qc) > 0.95 and info_c["window_usable"].all()
     bad = ~info["usable"]
@@ -89,7 +89,7 @@ def test_processor_flags_beats_and_reports_quality() -> None:
     events = _run(HeartRateProcessor(), x, 125)
     beats = [e for e in events if isinstance(e, HeartBeat)]
     quality = [e for e in events if isinstance(e, SignalQuality)]
-    offline_q, info = ecg_quality(
+    _offline_q, info = ecg_quality(
         x, FS, peaks=np.round(np.array([b.timestamp for b in beats]) * FS)
     )
     assert [b.usable for b in beats] == info["usable"].tolist()  # streaming == offline
