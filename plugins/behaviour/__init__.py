@@ -1,1 +1,129 @@
-"""Keyboard and mouse behaviour: timing-only capture (pynput), window features, emotion/stress models."""
+"""Keyboard and mouse behaviour: timing-only capture, window features, emotion/stress models.
+
+* ``keyboard`` and ``mouse`` sensors (live, pynput): **timings and coarse key classes
+  only**, never which key. They need ``consent=true``; by default only window features
+  leave them (``KEYS_FEATURES``/``MOUSE_FEATURES`` streams); the raw timing streams
+  (``KEYS``/``MOUSE`` layouts) need ``raw_timings=true`` as a second opt-in.
+* ``behaviour-features`` processor: KEYS/MOUSE streams (simulator, replay) → feature streams.
+* ``behaviour-emotion`` processor: raw or feature streams → ``Emotion`` and ``Stress``
+  events (modality ``"behaviour"``), z-scored against the user's own baseline; the bundled
+  model is trained on the simulator only (synthetic, not validated on people).
+
+Importing this package is cheap: pynput, scikit-learn and the model load in the factories
+and in ``Sensor.start``. Offline features: :mod:`heartmind.plugins.behaviour.features`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+import heartmind
+from heartmind import Option, ProcessorSpec, SensorSpec
+
+if TYPE_CHECKING:
+    from .capture import KeyboardSensor, MouseSensor
+    from .emotion import BehaviourEmotionProcessor
+    from .windows import BehaviourFeaturesProcessor
+
+__all__ = ["EMOTION_OPTIONS", "FEATURES_OPTIONS", "SENSOR_OPTIONS"]
+
+_WINDOW = Option(float, 60.0, "feature window length (s)", min=0.5, max=3600.0)
+_STEP = Option(float, 10.0, "step between feature windows (s)", min=0.1, max=3600.0)
+
+#: Options of the ``keyboard`` and ``mouse`` sensors.
+SENSOR_OPTIONS: dict[str, Option] = {
+    "consent": Option(
+        bool,
+        False,
+        "required: true once the person at this computer agreed to timing capture",
+    ),
+    "raw_timings": Option(
+        bool, False, "also emit the raw timing stream (KEYS/MOUSE layout); second opt-in"
+    ),
+    "window": _WINDOW,
+    "step": _STEP,
+    "buffer_size": Option(
+        int, 10000, "input events buffered between reads before drops (counted)", min=16
+    ),
+    "name_prefix": Option(str, "", "streams are named <prefix>-<TYPE>; default: sensor kind"),
+}
+
+#: Options of the ``behaviour-features`` processor.
+FEATURES_OPTIONS: dict[str, Option] = {"window": _WINDOW, "step": _STEP}
+
+#: Options of the ``behaviour-emotion`` processor.
+EMOTION_OPTIONS: dict[str, Option] = {
+    "model": Option(str, "", "behaviour-linear .hmm file; default: bundled synthetic model"),
+    "baseline": Option(
+        float, 120.0, "s of feature windows forming the user's baseline", min=0.0, max=86400.0
+    ),
+    "baseline_file": Option(
+        str, "", "JSON of the user's baseline: read if present, else written (mode 0600)"
+    ),
+}
+
+
+def _keyboard(**options: Any) -> KeyboardSensor:
+    from .capture import KeyboardSensor
+
+    return KeyboardSensor(**options)
+
+
+def _mouse(**options: Any) -> MouseSensor:
+    from .capture import MouseSensor
+
+    return MouseSensor(**options)
+
+
+def _features(*, window: float, step: float) -> BehaviourFeaturesProcessor:
+    from .windows import BehaviourFeaturesProcessor
+
+    return BehaviourFeaturesProcessor(window=window, step=step)
+
+
+def _emotion(*, model: str, baseline: float, baseline_file: str) -> BehaviourEmotionProcessor:
+    from .emotion import BehaviourEmotionProcessor
+
+    return BehaviourEmotionProcessor(model=model, baseline=baseline, baseline_file=baseline_file)
+
+
+@heartmind.hookimpl
+def heartmind_sensors() -> Iterator[SensorSpec]:
+    """Declare the live ``keyboard`` and ``mouse`` sensors (pynput; consent required)."""
+    for name, factory, kind in (("keyboard", _keyboard, "KEYS"), ("mouse", _mouse, "MOUSE")):
+        yield SensorSpec(
+            name=name,
+            produces=(f"{kind}_FEATURES", kind),
+            factory=factory,
+            options=SENSOR_OPTIONS,
+            description=(
+                f"Live {name} timings via pynput (X display needed); needs consent=true. "
+                f"Emits window features; raw {kind} timings only with raw_timings=true. "
+                "Never records which key."
+            ),
+        )
+
+
+@heartmind.hookimpl
+def heartmind_processors() -> Iterator[ProcessorSpec]:
+    """Declare ``behaviour-features`` and ``behaviour-emotion``."""
+    yield ProcessorSpec(
+        name="behaviour-features",
+        inputs=("KEYS", "MOUSE"),
+        outputs=("KEYS_FEATURES", "MOUSE_FEATURES"),
+        factory=_features,
+        options=FEATURES_OPTIONS,
+        description="Keyboard/mouse window features (dwell, flight, speed, jerk, …).",
+    )
+    yield ProcessorSpec(
+        name="behaviour-emotion",
+        inputs=("KEYS", "MOUSE", "KEYS_FEATURES", "MOUSE_FEATURES"),
+        outputs=("emotion", "stress"),
+        factory=_emotion,
+        options=EMOTION_OPTIONS,
+        description=(
+            "Emotion and stress (modality 'behaviour') from keyboard/mouse features, "
+            "z-scored against the user's baseline; bundled model is synthetic."
+        ),
+    )
