@@ -20,6 +20,7 @@ from .base import (
     windows,
 )
 from .dreamer import read_dreamer, write_dreamer_like
+from .lab import read_lab, write_lab, write_lab_like
 from .synthetic import DEFAULT_EPISODES, Episode, synthetic_affective
 from .wesad import read_wesad, write_wesad_like
 
@@ -34,11 +35,14 @@ __all__ = [
     "Signal",
     "Subject",
     "read_dreamer",
+    "read_lab",
     "read_wesad",
     "rr_series",
     "synthetic_affective",
     "unit_scale",
     "windows",
     "write_dreamer_like",
+    "write_lab",
+    "write_lab_like",
     "write_wesad_like",
 ]
