@@ -1,1 +1,101 @@
-"""PPG, EDA and respiration processing: pulse detection, pulse-rate variability, tonic/phasic EDA, SCRs, breathing rate."""
+"""Built-in ``physio`` plugin: PPG pulses and pulse rate, EDA (tonic, phasic, SCRs), breathing.
+
+Importing this package is cheap: it declares specs only; scipy loads when a processor is
+built, neurokit2 only for the ``neurokit``/``elgendi``/``median`` offline methods.
+
+Offline functions (NeuroKit2-shaped), each running the same code as its processor::
+
+    from heartmind.plugins.physio.ppg import ppg_peaks, ppg_rate
+    from heartmind.plugins.physio.eda import eda_process, eda_phasic
+    from heartmind.plugins.physio.rsp import rsp_peaks, rsp_rate
+
+Events: ``heart_beat``, ``heart_rate``, ``hrv`` (pulse-rate variability, ``stream`` = the
+PPG stream), ``skin_conductance``, ``scr`` and ``respiration_rate``
+(:mod:`heartmind.plugins.physio.events`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+import heartmind
+from heartmind import Option, ProcessorSpec
+
+if TYPE_CHECKING:
+    from .processors import EDAProcessor, PPGProcessor, RespirationProcessor
+
+__all__ = ["EDA_OPTIONS", "PPG_OPTIONS", "RSP_OPTIONS", "heartmind_processors"]
+
+_CHANNEL = Option(str, "", "channel label, or its index as a string; default: first channel")
+
+#: Options of the ``ppg-rate`` processor.
+PPG_OPTIONS: dict[str, Option] = {
+    "hr_interval": Option(float, 1.0, "seconds between HeartRate events (s)", min=0.05),
+    "hr_window": Option(float, 10.0, "pulse-rate trailing window (s)", min=1.0, max=600.0),
+    "hrv_interval": Option(float, 30.0, "seconds between HRV (PRV) events; 0 = off (s)", min=0),
+    "hrv_window": Option(float, 60.0, "PRV window (s)", min=10.0, max=3600.0),
+    "channel": _CHANNEL,
+}
+#: Options of the ``respiration`` processor.
+RSP_OPTIONS: dict[str, Option] = {
+    "interval": Option(float, 5.0, "seconds between RespirationRate events (s)", min=0.1),
+    "window": Option(float, 30.0, "breathing-rate trailing window (s)", min=5.0, max=600.0),
+    "channel": _CHANNEL,
+}
+#: Options of the ``eda`` processor.
+EDA_OPTIONS: dict[str, Option] = {
+    "interval": Option(float, 1.0, "seconds between SkinConductance events (s)", min=0.05),
+    "window": Option(float, 60.0, "SCR-rate trailing window (s)", min=5.0, max=3600.0),
+    "tonic_window": Option(float, 8.0, "trailing window of the tonic minimum (s)", min=1.0),
+    "min_amplitude": Option(float, 0.02, "smallest SCR amplitude (µS)", min=0.001),
+    "min_slope": Option(float, 0.05, "slope that starts an SCR (µS/s)", min=0.0),
+    "channel": _CHANNEL,
+}
+
+
+def _ppg(**options: Any) -> PPGProcessor:
+    from .processors import PPGProcessor
+
+    return PPGProcessor(**options)
+
+
+def _rsp(**options: Any) -> RespirationProcessor:
+    from .processors import RespirationProcessor
+
+    return RespirationProcessor(**options)
+
+
+def _eda(**options: Any) -> EDAProcessor:
+    from .processors import EDAProcessor
+
+    return EDAProcessor(**options)
+
+
+@heartmind.hookimpl
+def heartmind_processors() -> Iterator[ProcessorSpec]:
+    """Declare ``ppg-rate`` (PPG), ``respiration`` (RSP) and ``eda`` (EDA)."""
+    yield ProcessorSpec(
+        name="ppg-rate",
+        inputs=("PPG",),
+        outputs=("heart_beat", "heart_rate", "hrv"),
+        factory=_ppg,
+        options=PPG_OPTIONS,
+        description="Causal PPG pulse detection (steepest upstroke), pulse rate and PRV.",
+    )
+    yield ProcessorSpec(
+        name="respiration",
+        inputs=("RSP",),
+        outputs=("respiration_rate",),
+        factory=_rsp,
+        options=RSP_OPTIONS,
+        description="Causal breath detection and breathing rate (breaths/min).",
+    )
+    yield ProcessorSpec(
+        name="eda",
+        inputs=("EDA",),
+        outputs=("skin_conductance", "scr"),
+        factory=_eda,
+        options=EDA_OPTIONS,
+        description="Causal tonic/phasic EDA split, SCR detection (onset, peak, µS, rise).",
+    )

@@ -1,1 +1,62 @@
-"""Continuous-wave radar: heartbeat and breathing from the IQ phase."""
+"""Built-in ``radar`` plugin: contactless vital signs from continuous-wave Doppler radar.
+
+Importing this package is cheap: it declares specs only; scipy loads when the
+``radar-vitals`` processor is built.
+
+Offline functions (NeuroKit2-shaped)::
+
+    from heartmind.plugins.radar.offline import radar_process
+    from heartmind.plugins.radar.iq import fit_iq_correction, radar_displacement
+    out = radar_process(iq, sampling_rate=100, carrier_ghz=24)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+import heartmind
+from heartmind import Option, ProcessorSpec
+
+if TYPE_CHECKING:
+    from .processor import RadarVitalsProcessor
+
+__all__ = ["RADAR_OPTIONS", "heartmind_processors"]
+
+#: Options of the ``radar-vitals`` processor.
+RADAR_OPTIONS: dict[str, Option] = {
+    "carrier_ghz": Option(
+        float, 0.0, "carrier frequency (GHz); 0 = from the stream meta, else 24", min=0.0
+    ),
+    "method": Option(str, "ellipse", "I/Q correction", choices=("ellipse", "circle", "none")),
+    "calibration": Option(float, 10.0, "I/Q fitted on the first seconds (s)", min=1.0, max=600.0),
+    "hr_interval": Option(float, 1.0, "seconds between HeartRate events (s)", min=0.05),
+    "hr_window": Option(float, 10.0, "heart-rate trailing window (s)", min=1.0, max=600.0),
+    "breath_interval": Option(float, 5.0, "seconds between RespirationRate events (s)", min=0.1),
+    "breath_window": Option(float, 30.0, "breathing-rate trailing window (s)", min=5.0),
+    "quality_interval": Option(float, 5.0, "seconds between SignalQuality events (s)", min=0.5),
+    "quality_window": Option(float, 10.0, "window of the quality spectrum (s)", min=4.0),
+    "channels": Option(list, [], "labels of the I and Q channels; default: first two", item=str),
+}
+
+
+def _radar_vitals(**options: Any) -> RadarVitalsProcessor:
+    from .processor import RadarVitalsProcessor
+
+    return RadarVitalsProcessor(**options)
+
+
+@heartmind.hookimpl
+def heartmind_processors() -> Iterator[ProcessorSpec]:
+    """Declare the ``radar-vitals`` processor (RADAR → beats, rates, quality)."""
+    yield ProcessorSpec(
+        name="radar-vitals",
+        inputs=("RADAR",),
+        outputs=("heart_beat", "heart_rate", "respiration_rate", "signal_quality"),
+        factory=_radar_vitals,
+        options=RADAR_OPTIONS,
+        description=(
+            "CW radar I/Q: ellipse I/Q correction, arctangent demodulation to chest "
+            "displacement (mm), breathing rate, heartbeats and heart rate, cardiac-band quality."
+        ),
+    )
