@@ -348,6 +348,10 @@ class CalendarChange(Event):
     topic: ClassVar[str] = "calendar_change"
     uid: str = quantity(doc="UID of the calendar event (or of the inserted break)")
     action: str = quantity(doc="move, insert_break or suggest")
+    recurrence_id: str = quantity(
+        doc="RECURRENCE-ID of the moved instance of a recurring event, ISO 8601", default=""
+    )
+    summary: str = quantity(doc="title of the calendar event", default="")
     old_start: str = quantity(doc="previous start, ISO 8601 (empty for inserts)", default="")
     old_end: str = quantity(doc="previous end, ISO 8601", default="")
     new_start: str = quantity(doc="new start, ISO 8601", default="")

@@ -19,6 +19,7 @@ EXTRAS: dict[str, str] = {
     "sklearn": "models",
     "pynput": "input",
     "icalendar": "calendar",
+    "recurring_ical_events": "calendar",
     "caldav": "calendar",
     "matplotlib": "plots",
 }
