@@ -8,6 +8,7 @@ Every reader returns the common structure of :mod:`heartmind.datasets.base`
 from __future__ import annotations
 
 from ..errors import ConfigError
+from ._pickle import UnsafePickleError
 from .base import (
     AffectiveDataset,
     DatasetError,
@@ -34,6 +35,7 @@ __all__ = [
     "Segment",
     "Signal",
     "Subject",
+    "UnsafePickleError",
     "read_dreamer",
     "read_lab",
     "read_wesad",

@@ -98,3 +98,9 @@ def test_damaged_files(wesad_root: Path, tmp_path: Path) -> None:
         read_wesad(tmp_path / "empty-nothing-here")
     with pytest.raises(ConfigError, match="S9"):
         read_wesad(wesad_root, ["S9"])
+
+
+def test_generators_are_deterministic(tmp_path: Path) -> None:
+    a = write_wesad_like(tmp_path / "a", 1, seed=7, minutes=0.2)
+    b = write_wesad_like(tmp_path / "b", 1, seed=7, minutes=0.2)
+    assert (a / "S2" / "S2.pkl").read_bytes() == (b / "S2" / "S2.pkl").read_bytes()
