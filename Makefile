@@ -16,6 +16,9 @@ $(STAMP): pyproject.toml constraints.txt $(wildcard $(EXAMPLE_PLUGIN)/pyproject.
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install -q -c constraints.txt -U pip "setuptools>=77" wheel
 	$(PIP) install -q -c constraints.txt --config-settings editable_mode=strict -e ".[all,dev]"
+	# Real recordings for tests, read from the installed wheels, never copied into the repo
+	# (GPL data): pyhrv's BITalino ECG and heartpy's PPG. Installed as data only (--no-deps).
+	$(PIP) install -q --no-deps pyhrv==0.5.0 heartpy==1.2.7
 	touch $(STAMP)
 
 # Always refresh the strict editable install (it links each module file) and the example

@@ -252,7 +252,7 @@ class RealtimeRunner(_Runner):
                 self.stop_requested.wait(0.1)
                 continue
             if item is None:
-                if not live and node.obj.finished:
+                if node.obj.finished:  # a file or simulation ended (live sensors too)
                     break
                 continue
             if not live:  # release generated data when its time has come
