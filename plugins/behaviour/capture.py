@@ -100,6 +100,26 @@ def _import_pynput(what: str) -> Any:
         ) from None
 
 
+def _quiet_shutdown(listener: Any, what: str) -> None:
+    """Log, instead of raising on its thread, an X error of a listener that is stopping.
+
+    pynput's X listener closes its connections from two threads when stopped, and the X
+    server sometimes closes one first; the thread then dies with ``ConnectionClosedError``
+    although nothing was lost. Errors of a listener that is still running are logged too.
+    """
+    run = listener._run
+
+    def guarded() -> None:
+        try:
+            run()
+        except Exception as exc:
+            stopping = not getattr(listener, "running", False)
+            level = logging.DEBUG if stopping else logging.ERROR
+            log.log(level, "%s listener ended with %s", what, type(exc).__name__)
+
+    listener._run = guarded
+
+
 class _Buffer:
     """A bounded buffer of input events, filled by pynput's thread, drained by ``read``."""
 
@@ -191,6 +211,7 @@ class InputSensor(Sensor):
         self._clock = context.clock
         self._name = context.name
         self._listener = self._make_listener(pynput)
+        _quiet_shutdown(self._listener, self.what)
         self._listener.start()
         self._listener.wait()
         self.windows.set_origin(context.clock.now())

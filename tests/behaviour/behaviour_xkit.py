@@ -35,7 +35,17 @@ def xvfb() -> Iterator[str]:
         pytest.skip("Xvfb and xdotool are needed (make system-deps installs them)")
     r, w = os.pipe()
     proc = subprocess.Popen(
-        [XVFB, "-displayfd", str(w), "-nolisten", "tcp", "-screen", "0", "1280x1024x24"],
+        [
+            XVFB,
+            "-displayfd",
+            str(w),
+            "-nolisten",
+            "tcp",
+            "-noreset",
+            "-screen",
+            "0",
+            "1280x1024x24",
+        ],
         pass_fds=(w,),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
