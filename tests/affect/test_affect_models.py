@@ -158,3 +158,15 @@ def test_bundled_models_are_labelled_synthetic() -> None:
         assert "SYNTHETIC" in model.info.training["note"] and "+synthetic" in model.info.version
         assert model.info.name == name and model.window == 60.0
         assert not math.isnan(model.population_baseline().hr_mean)
+
+
+def test_plugin_import_is_cheap() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, heartmind.plugins.affect, heartmind.plugins.affect.hr_models;"
+        "print(sorted(m for m in ('torch', 'sklearn', 'matplotlib') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
