@@ -21,6 +21,7 @@ import heartmind
 from heartmind import CommandSpec, Option, ProcessorSpec
 
 from .cli import configure_evaluate, configure_train, run_evaluate, run_train
+from .stress_specs import stress_specs
 
 if TYPE_CHECKING:
     from .emotion_processor import HeartEmotionProcessor
@@ -78,6 +79,7 @@ def heartmind_processors() -> Iterator[ProcessorSpec]:
             "per-user baseline), >= 1 Hz; excludes unusable and ectopic beats."
         ),
     )
+    yield from stress_specs()  # ``stress`` and ``fusion`` (see .stress_specs)
 
 
 @heartmind.hookimpl
