@@ -68,12 +68,16 @@ class PPGDetector:
         self._sos = signal.butter(2, [lo, hi], btype="bandpass", fs=fs, output="sos")
         self._zi: _F64 | None = None
         self._prev = 0.0
-        self._picker = CausalPeakPicker(fs, lookahead=0.25, refractory=0.3, fraction=0.45)
+        self._picker = CausalPeakPicker(
+            fs, lookahead=0.25, refractory=0.3, fraction=0.45, early=0.6, ratio=2.0, max_early=1.0
+        )
         self._gd = _group_delay(self._sos, math.sqrt(lo * hi) * 1.5, fs)
         self._half = max(1, round(0.12 * fs))
         self._smooth = max(1, round(0.04 * fs)) | 1  # odd
         self._raw = np.zeros(0)
         self._raw0 = 0
+        #: Decision times (sample indices) of the pulses returned by the last call.
+        self.decided = np.zeros(0)
 
     def process(self, x: npt.ArrayLike) -> _F64:
         """Feed the next samples (any unit); return pulse times as fractional sample indices."""
@@ -93,10 +97,11 @@ class PPGDetector:
             self._prev = float(bp[-1])
             self._raw = np.concatenate((self._raw, block))
         else:
-            slope = np.zeros(0)
-        found = self._picker.process(slope * self.sampling_rate, final=final)
+            bp = slope = np.zeros(0)
+        found = self._picker.process(slope * self.sampling_rate, bp, final=final)
         times = np.array([self._localise(i) for i in found], dtype=np.float64)
-        keep = self._picker._next - self._picker.delay - 2 * self._half - self._gd - self._smooth
+        self.decided = np.asarray(self._picker.decided, dtype=np.float64)
+        keep = self._picker.horizon - self._picker.delay - 2 * self._half - self._gd - self._smooth
         cut = max(0, keep - self._raw0)
         self._raw, self._raw0 = self._raw[cut:], self._raw0 + cut
         return times

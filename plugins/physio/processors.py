@@ -101,8 +101,10 @@ class PPGProcessor(StreamProcessor):
     def _emit(
         self, st: _PPGState, tl: Timeline, found: npt.NDArray[np.float64], until: float
     ) -> list[Output]:
-        delay = 0.25 * tl.rate
-        beats = [(tl.time_of(i), tl.time_of(i + delay)) for i in found.tolist()]
+        decided = st.detector.decided.tolist()
+        beats = [
+            (tl.time_of(i), tl.time_of(d)) for i, d in zip(found.tolist(), decided, strict=True)
+        ]
         return list(st.beats.emit(beats, min(until, tl.last)))
 
 
