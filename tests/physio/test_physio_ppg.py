@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from physio_helpers import chunks, nearest, run
+from scipy.special import expit
 
 import heartmind
 from heartmind import HRV, HeartBeat, HeartRate, StreamInfo
@@ -95,3 +96,19 @@ def test_ppg_rate_by_spec_name() -> None:
     session.subscribe("heart_rate", got.append)
     session.run(duration=20.0)
     assert got and all(50 < e.bpm < 90 for e in got if isinstance(e, HeartRate))
+
+
+def test_steep_diastolic_wave_is_not_a_pulse() -> None:
+    """A second upstroke 0.33 s after each pulse, as steep but reaching a lower peak."""
+    fs = 100.0
+    t = np.arange(0.0, 30.0, 1 / fs)
+    beats = np.arange(0.5, 29.5, 1.0)
+    x = np.zeros_like(t)
+    for b in beats:  # systolic rise to 1.0, then a diastolic rise of 0.5 from a deep trough
+        x += expit((t - b) / 0.02) * np.exp(-np.clip(t - b, 0, None) / 0.12)
+        x += 0.5 * expit((t - b - 0.33) / 0.01) * np.exp(-np.clip(t - b - 0.33, 0, None) / 0.15)
+    peaks, _ = ppg_peaks(x, fs)
+    assert abs(peaks.size - beats.size) <= 1
+    assert np.abs(nearest(peaks / fs, beats)).max() < 0.05
+    for size in (1, 37):
+        np.testing.assert_allclose(ppg_peaks(x, fs, chunk_size=size)[0], peaks, atol=1e-9)
