@@ -74,6 +74,9 @@ STREAMS_OPTIONS: dict[str, Option] = {
     "max_samples": Option(int, 1024, "largest chunk per read, samples", min=1),
     "max_buflen": Option(int, 360, "inlet buffer, s (x100 samples if irregular)", min=1),
     "watchdog": Option(float, 1.0, "silence before an outlet is checked, s", min=0.05),
+    "poll_interval": Option(
+        float, 0.2, "wait after a short read (fewer, larger chunks), s", min=0.0
+    ),
     "queue_chunks": Option(int, 4096, "chunks queued per stream before its reader waits", min=1),
     "queue_mb": Option(float, 64.0, "sample data queued per stream before it waits, MB", min=0.1),
     "scope": _SCOPE,

@@ -127,16 +127,23 @@ class _Follower:
             pass
         idle_since = time.monotonic()
         while not o._stopping.is_set():
-            if o._drain_until is not None and self._drained(idle_since):
-                return
-            item = inlet.read(0.05 if o._drain_until is not None else 0.1)
+            draining = o._drain_until is not None
+            item = inlet.read(0.05 if draining else 0.1)
             if item is None:
+                if draining and self._drained(idle_since):
+                    return  # read at least once since the drain began, and silent
                 continue
             idle_since = time.monotonic()
             if isinstance(item, Chunk):
                 self.samples += len(item)
                 self.last_ts = item.last_timestamp
             o._put(self, item)
+            if draining and self._drained(idle_since):
+                return
+            if not draining and (not isinstance(item, Chunk) or len(item) < o.max_samples):
+                # Let liblsl gather samples: fewer, larger chunks cost far less CPU.
+                # drain() and stop() end the wait at once.
+                o._wake.wait(o.poll_interval)
 
     def _drained(self, idle_since: float) -> bool:
         o = self.owner
@@ -185,6 +192,9 @@ class LSLStreams(Sensor):
         Seconds to wait for a found stream's full info and first clock offset.
     clock_sync, max_samples, max_buflen, watchdog
         As for ``lsl-inlet`` (each stream's inlet gets them).
+    poll_interval
+        Seconds a reader waits after a read that did not fill ``max_samples`` (liblsl
+        buffers meanwhile): larger chunks, less CPU, a little more latency.
     queue_chunks, queue_mb
         Chunks, and MB of sample data, each stream may have queued; when either is
         reached its reader waits (liblsl keeps buffering), then drops the oldest chunk.
@@ -210,6 +220,7 @@ class LSLStreams(Sensor):
         max_samples: int = 1024,
         max_buflen: int = 360,
         watchdog: float = 1.0,
+        poll_interval: float = 0.2,
         queue_chunks: int = 4096,
         queue_mb: float = 64.0,
         scope: Scope = "machine",
@@ -229,6 +240,7 @@ class LSLStreams(Sensor):
         self.max_buflen, self.watchdog = int(max_buflen), float(watchdog)
         self.queue_chunks, self.scope = int(queue_chunks), scope
         self.queue_bytes = int(queue_mb * 1e6)
+        self.poll_interval = float(poll_interval)
         self._pylsl = ensure_lsl(scope)
         self.context = Context(name="lsl-streams", clock=_unset_clock())
         self._followers: dict[tuple[str, ...], _Follower] = {}
@@ -237,6 +249,7 @@ class LSLStreams(Sensor):
         self._cond = threading.Condition()
         self._stopping = threading.Event()
         self._reading = threading.Event()
+        self._wake = threading.Event()  # ends readers' poll waits (drain, stop)
         self._resolving = threading.Event()
         self._resolver: Any = None
         self._resolver_thread: threading.Thread | None = None
@@ -335,6 +348,7 @@ class LSLStreams(Sensor):
         """Stop every reader and close its inlet, then the resolver."""
         self._resolving.clear()
         self._stopping.set()
+        self._wake.set()
         with self._cond:
             self._cond.notify_all()
             followers = list(self._followers.values())
@@ -416,6 +430,7 @@ class LSLStreams(Sensor):
         self._drain_started = time.monotonic()
         self._drain_deadline = self._drain_started + timeout
         self._drain_until = float(self.context.clock.now() if until is None else until)
+        self._wake.set()
 
     @property
     def finished(self) -> bool:

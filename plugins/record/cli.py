@@ -107,6 +107,7 @@ def run_record(args: argparse.Namespace, manager: Any) -> int:
         all_streams=args.all,
         wait=args.wait,
         scope=args.lsl_scope,
+        poll_interval=0.5,  # as LabRecorder: fewer, larger chunks; recording needs no latency
         **selection,
     )
     recorder: Any = session.add_consumer(
@@ -141,9 +142,9 @@ def _record_until_stopped(
         except KeyboardInterrupt:
             stop_at = session.clock.now()
             err.print("stopping: reading what is still in transit …", highlight=False)
-        sensor.drain(until=stop_at, timeout=3.0)
-        if not sensor.wait_drained(10.0):
-            err.print("[yellow]some streams did not drain within 10 s[/yellow]")
+        sensor.drain(until=stop_at, timeout=10.0)
+        if not sensor.wait_drained(20.0):
+            err.print("[yellow]some streams did not drain within 20 s[/yellow]")
         progress.update()
 
 
