@@ -32,6 +32,9 @@ from .streams import Chunk
 
 __all__ = ["RealtimeRunner", "SensorStats", "VirtualRunner"]
 
+#: Seconds a live sensor keeps being read after the duration, for samples in transit.
+LIVE_GRACE = 0.5
+
 log = logging.getLogger(__name__)
 
 
@@ -252,8 +255,8 @@ class RealtimeRunner(_Runner):
                 self.stop_requested.wait(0.1)
                 continue
             if item is None:
-                if node.obj.finished:  # a file or simulation ended (live sensors too)
-                    break
+                if node.obj.finished or self._past_end(live, end):
+                    break  # a file or simulation ended, or the duration is over
                 continue
             if not live:  # release generated data when its time has come
                 last = item.last_timestamp if isinstance(item, Chunk) else item.timestamp
@@ -264,15 +267,24 @@ class RealtimeRunner(_Runner):
                     self.stop_requested.wait(min(delay, 0.05))
             if isinstance(item, Chunk):
                 if item.first_timestamp >= end:
-                    break
+                    if not live:
+                        break  # generated sources deliver in timestamp order: nothing more
+                    if self._past_end(live, end):
+                        break
+                    continue  # a live multi-stream sensor may still hold earlier samples
                 if item.last_timestamp >= end:
                     item = _truncate(item, end)  # exactly the duration, as on a virtual clock
                 if item is None or len(item) == 0:
                     continue
             self._count(node.name, item)
             self._buffers[node.name].put(item)
-            if self.clock.now() >= end:
+            if self._past_end(live, end):
                 break
+
+    def _past_end(self, live: bool, end: float) -> bool:
+        """True once the duration is over; live sensors get ``LIVE_GRACE`` s more, so that
+        samples stamped before the end but still in transit are kept."""
+        return self.clock.now() >= end + (LIVE_GRACE if live else 0.0)
 
     def _drain_once(self) -> list[tuple[str, Output]]:
         with self._wake:

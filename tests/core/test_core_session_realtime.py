@@ -187,3 +187,38 @@ def test_realtime_generated_source_is_cut_exactly_at_the_duration() -> None:
     expected = t0 + np.arange(1000 * 10) / 100.0
     assert np.array_equal(timestamps, expected[expected < end])  # nothing lost, nothing after
     assert len(list(it)) == len(chunks)  # the iterator ended at the cut as well
+
+
+def test_live_multi_stream_sensor_keeps_lagging_samples_up_to_the_duration() -> None:
+    from heartmind import Sensor, StreamInfo, local_clock
+
+    class Lagging(Sensor):
+        """Live: stream 'fast' is stamped now, stream 'slow' arrives 0.3 s late."""
+
+        live = True
+
+        def __init__(self) -> None:
+            self.fast = StreamInfo("fast", "PPG", ("x",), rate=0.0)
+            self.slow = StreamInfo("slow", "PPG", ("x",), rate=0.0)
+            self.turn = 0
+
+        @property
+        def streams(self) -> tuple[StreamInfo, ...]:
+            return (self.fast, self.slow)
+
+        def read(self, timeout: float) -> Chunk:
+            time.sleep(0.01)
+            self.turn += 1
+            now = local_clock()
+            if self.turn % 2:
+                return Chunk(np.zeros(1), np.array([now]), self.fast)
+            return Chunk(np.zeros(1), np.array([now - 0.3]), self.slow)
+
+    session = Session(clock="realtime")
+    session.add_sensor(Lagging(), name="lag")
+    got: dict[str, list[float]] = {"fast": [], "slow": []}
+    session.subscribe("stream:*", lambda c: got[c.info.name].extend(c.timestamps))
+    session.run(duration=1.0)
+    end = session.start_time + 1.0
+    assert max(got["fast"]) < end and max(got["slow"]) < end  # nothing after the cut
+    assert max(got["slow"]) > end - 0.1  # the late stream was read up to the cut too
