@@ -20,7 +20,7 @@ import numpy.typing as npt
 
 from heartmind.components import Consumer, Context
 from heartmind.events import Event
-from heartmind.plugins.console._consumers import open_private
+from heartmind.files import open_private
 
 __all__ = ["Columns", "EventCollector"]
 

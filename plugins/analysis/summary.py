@@ -195,7 +195,7 @@ def _flat(row: dict[str, Any]) -> dict[str, Any]:
 
 def write_summary(rows: Sequence[dict[str, Any]], out: Path, meta: dict[str, Any]) -> list[Path]:
     """Write ``summary.json``, ``summary.csv`` and ``hrv_windows.csv`` (mode 0600)."""
-    from heartmind.plugins.console._consumers import open_private
+    from heartmind.files import open_private
 
     files = [out / "summary.json", out / "summary.csv", out / "hrv_windows.csv"]
     with open_private(files[0]) as f:
@@ -209,7 +209,7 @@ def write_summary(rows: Sequence[dict[str, Any]], out: Path, meta: dict[str, Any
 
 
 def _write_csv(path: Path, rows: Iterable[dict[str, Any]]) -> None:
-    from heartmind.plugins.console._consumers import open_private
+    from heartmind.files import open_private
 
     rows = list(rows)
     columns: dict[str, None] = {}

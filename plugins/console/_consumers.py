@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
 from dataclasses import fields
 from pathlib import Path
 from typing import IO
 
 from heartmind.components import Consumer, Context
-from heartmind.errors import ConfigError
 from heartmind.events import Event
+from heartmind.files import open_private
 
 __all__ = ["ConsoleConsumer", "JsonlConsumer", "format_event", "open_private"]
 
@@ -66,22 +65,6 @@ class ConsoleConsumer(Consumer):
     def stop(self) -> None:
         with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing more to do
             self._out.flush()
-
-
-def open_private(path: str | Path, append: bool = False) -> IO[str]:
-    """Open a text file for writing with user-only permissions (0600).
-
-    The folder is created (0700) if missing. An existing file is made 0600 too.
-    """
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append else os.O_TRUNC)
-        fd = os.open(path, flags, 0o600)
-        os.fchmod(fd, 0o600)
-    except OSError as exc:
-        raise ConfigError(f"cannot write {path}: {exc.strerror}; choose a writable path.") from None
-    return os.fdopen(fd, "a" if append else "w", encoding="utf-8")
 
 
 class JsonlConsumer(Consumer):

@@ -1,0 +1,36 @@
+"""Writing files that hold health and behavioural data: user-only permissions.
+
+Everything heartmind writes (events, recordings, reports, calibrations, models) is created
+with mode 0600, in folders created with mode 0700.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import IO
+
+from .errors import ConfigError
+
+__all__ = ["open_private"]
+
+
+def open_private(path: str | Path, append: bool = False) -> IO[str]:
+    """Open a text file for writing with user-only permissions (0600).
+
+    The folder is created (0700) if missing. An existing file is made 0600 too.
+
+    Raises
+    ------
+    ConfigError
+        If the file cannot be written (the message names it).
+    """
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append else os.O_TRUNC)
+        fd = os.open(path, flags, 0o600)
+        os.fchmod(fd, 0o600)
+    except OSError as exc:
+        raise ConfigError(f"cannot write {path}: {exc.strerror}; choose a writable path.") from None
+    return os.fdopen(fd, "a" if append else "w", encoding="utf-8")
