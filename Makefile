@@ -29,7 +29,7 @@ setup: $(STAMP)
 	  $(PIP) install -q --no-deps --no-build-isolation $(EXAMPLE_PLUGIN) 2>&1 | grep -v "^WARNING: Location" || true; fi
 
 demo: setup
-	$(BIN)/heartmind run examples/pipelines/ecg_heart_rate.toml --fast --duration 600
+	$(BIN)/heartmind demo --out heartmind-demo-out
 
 lint: setup
 	$(BIN)/ruff check .
