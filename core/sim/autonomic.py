@@ -54,7 +54,7 @@ class EDARenderer(Regular):
         """Tonic level on block ``k``'s control grid, interpolated to ``t`` (µS)."""
         blk = self.latent.block(k)
         rng = block_rng(self.seed, "eda-tonic", k)
-        target = 2.0 + 3.0 * blk.state.activation[:-1]
+        target = 2.0 + self.latent.phys.eda_tonic_gain * blk.state.activation[:-1]
         a = math.exp(-1.0 / (30.0 * FC))
         start = target[0] if self._level is None else self._level
         level = lfilter([1.0 - a], [1.0, -a], target, zi=[a * start])[0]

@@ -30,6 +30,12 @@ SCREEN = (1920, 1080)  # px
 _MOVE_HZ = 60.0
 
 
+def _activation(latent: Latent, k: int) -> float:
+    """Activation that behaviour follows in block ``k``: the state's × ``behaviour_gain``."""
+    act = float(latent.script.evaluate(np.array([(k + 0.5) * BLOCK])).activation[0])
+    return min(max(act * latent.phys.behaviour_gain, 0.0), 1.0)
+
+
 class KeysRenderer(Irregular):
     """Key press/release events (``action``, ``key_class``)."""
 
@@ -43,7 +49,7 @@ class KeysRenderer(Irregular):
 
     def events(self, k: int) -> tuple[Array, npt.NDArray[Any]]:
         rng = block_rng(self.seed, "keys", k)
-        act = float(self.latent.script.evaluate(np.array([(k + 0.5) * BLOCK])).activation[0])
+        act = _activation(self.latent, k)
         times: list[Array] = []
         data: list[Array] = []
         end = (k + 1) * BLOCK
@@ -84,7 +90,7 @@ class MouseRenderer(Irregular):
 
     def events(self, k: int) -> tuple[Array, npt.NDArray[Any]]:
         rng = block_rng(self.seed, "mouse", k)
-        act = float(self.latent.script.evaluate(np.array([(k + 0.5) * BLOCK])).activation[0])
+        act = _activation(self.latent, k)
         times: list[Array] = []
         rows: list[Array] = []
         end = (k + 1) * BLOCK

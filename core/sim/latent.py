@@ -44,7 +44,7 @@ class Physiology:
         Heart rate added at full activation in bpm.
     rsa
         Respiratory sinus arrhythmia: fractional heart-rate modulation at zero activation;
-        it shrinks by 80 % at full activation.
+        it shrinks by ``rsa_drop`` (80 %) at full activation.
     lf
         Fractional heart-rate modulation of the ~0.1 Hz (Mayer wave) oscillation.
     lf_hz
@@ -59,6 +59,13 @@ class Physiology:
         Skin conductance responses per minute at zero activation.
     scr_gain
         Responses per minute added at full activation.
+    rsa_drop
+        Fraction of the RSA lost at full activation, in [0, 1] (low: vagal non-responder).
+    eda_tonic_gain
+        Tonic skin conductance added at full activation in µS (above 2 µS at rest).
+    behaviour_gain
+        Factor on the activation that keyboard and mouse timing follow (the product is
+        clipped to [0, 1]); 0 = behaviour does not react.
     """
 
     hr_rest: float = 65.0
@@ -71,6 +78,9 @@ class Physiology:
     resp_gain: float = 8.0
     scr_rate: float = 1.0
     scr_gain: float = 8.0
+    rsa_drop: float = 0.8
+    eda_tonic_gain: float = 3.0
+    behaviour_gain: float = 1.0
 
 
 @dataclass
@@ -255,7 +265,7 @@ class Latent:
         lf_noise = self._continued(rng, n, 20.0, 0.01, "lf_noise")
         lf_phase = self._integrate(self._carry.lf_phase, 2 * math.pi * (p.lf_hz + lf_noise))
         self._carry.lf_phase = float(lf_phase[-1])
-        rsa = p.rsa * (1.0 - 0.8 * act)
+        rsa = p.rsa * (1.0 - p.rsa_drop * act)
         lf = p.lf * (1.0 - 0.4 * act)
         mod = 1.0 + rsa * np.sin(resp_phase) + lf * np.sin(lf_phase)
         return np.maximum(hr, 30.0) / 60.0 * mod
