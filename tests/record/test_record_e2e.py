@@ -87,7 +87,8 @@ options = {{ path = "{live_log}" }}
         assert float(s["info"]["nominal_srate"][0]) == rate
         assert np.all(np.diff(ts) > 0)  # monotonic
         assert np.allclose(np.diff(ts), 1.0 / rate, atol=1e-6)  # no sample lost
-        assert DURATION - 3 < len(ts) / rate <= DURATION + 0.01
+        # inlets open (and buffer) a moment before the session clock starts its duration
+        assert DURATION - 3 < len(ts) / rate <= DURATION + 1.0
         assert len(s["clock_times"]) >= 10  # clock offsets every 5 s
     assert np.asarray(by_name[f"{prefix}-EEG"]["time_series"]).shape[1] == 32
     truth = by_name[f"{prefix}-TRUTH"]["time_series"]
