@@ -93,7 +93,7 @@ def _config(args: argparse.Namespace) -> DemoConfig:
         start=args.start,
         state=state,
         ics=calendar_path(),
-        chunk_duration=0.25 if args.realtime else 2.0,
+        chunk_duration=0.25 if args.realtime else 5.0,
     )
 
 

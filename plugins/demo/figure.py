@@ -230,7 +230,7 @@ def _heart_legend(ax: Any, inputs: FigureInputs, tz: tzinfo) -> None:
 
 
 def _calendar(ax: Any, inputs: FigureInputs, tz: tzinfo) -> None:
-    ax.set_title("calendar, Tue 24 Nov 2026: before and after the proposal", fontsize=9, loc="left")
+    ax.set_title("calendar, Tue 24 Nov 2026", fontsize=9, loc="left")
     outcome = inputs.outcome
     if outcome is None:
         ax.set_axis_off()

@@ -15,6 +15,7 @@ from rich.console import Console, Group
 from rich.live import Live
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from heartmind.events import CalendarChange
 from heartmind.session import Session
@@ -149,11 +150,11 @@ class LiveView:
         row[list(values).index("stress")] = f"[{style}]{stress}[/]" if style else stress
         table.add_row(*row)
         changes = [
-            f"  [magenta]calendar[/] {describe_change(c, self.tz)}"
+            Text.assemble("  ", ("calendar ", "magenta"), describe_change(c, self.tz))
             for c in self.timeline.changes[-4:]
         ]
         if not changes:
-            changes = ["  [dim]calendar: no proposals yet[/]"]
+            changes = [Text("  calendar: no proposals yet", style="dim")]
         return Group(self._progress, table, *changes)
 
 

@@ -92,7 +92,7 @@ class DemoConfig:
     start: str = DEMO_START
     state: str = ""
     ics: str = ""
-    chunk_duration: float = 2.0
+    chunk_duration: float = 5.0
 
     @property
     def xdf(self) -> Path:
