@@ -145,6 +145,8 @@ def _report(args: argparse.Namespace, result: Any, text: str, applied: bool) -> 
                 time=c.to_dict()["new_start"] or c.to_dict()["old_start"],
                 uid=c.uid,
                 action=c.action,
+                recurrence_id=c.recurrence_id,
+                summary=c.summary,
                 old_start=c.to_dict()["old_start"],
                 old_end=c.to_dict()["old_end"],
                 new_start=c.to_dict()["new_start"],
@@ -152,7 +154,6 @@ def _report(args: argparse.Namespace, result: Any, text: str, applied: bool) -> 
                 reason=c.reason,
                 applied=applied and c.action != "suggest",
             ).to_dict()
-            | {"recurrence_id": c.recurrence_id, "summary": c.summary}
             for c in result.plan.changes
         ]
         notes = list(result.plan.notes)

@@ -143,6 +143,8 @@ class CalendarProcessor(Processor):
             timestamp=timestamp,
             uid=change.uid,
             action=change.action,
+            recurrence_id=change.recurrence_id,
+            summary=change.summary,
             old_start=iso(change.old_start),
             old_end=iso(change.old_end),
             new_start=iso(change.new_start),

@@ -61,3 +61,18 @@ def test_live_processor_proposes_then_applies(sample_ics: Path) -> None:
     assert b"RECURRENCE-ID;TZID=Europe/Berlin:20261124T110000" in sample_ics.read_bytes()
     undo = Path(f"{sample_ics}.undo.json")
     assert undo.exists()
+
+
+def test_calendar_change_events_name_the_event_and_instance() -> None:
+    from heartmind.adapters.calendar._model import Change
+    from heartmind.adapters.calendar._processor import CalendarProcessor
+
+    change = Change(
+        action="move",
+        uid="u1",
+        summary="Focus",
+        reason="stress high",
+        recurrence_id="2026-11-24T10:00:00Z",
+    )
+    event = CalendarProcessor._event(None, change, 5.0, applied=False)  # type: ignore[arg-type]
+    assert (event.summary, event.recurrence_id) == ("Focus", "2026-11-24T10:00:00Z")
