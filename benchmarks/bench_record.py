@@ -15,18 +15,29 @@ Figures (every recorder runs in its own process; outlets run in other processes)
     4 EEG 32 ch @ 500 Hz, 4 marker streams) for ``--duration-b`` s, from /proc/PID/stat.
 (c) samples lost at the end when the 32-stream recording is stopped (SIGINT for heartmind,
     Enter for LabRecorder) while the outlets keep pushing.
+
+``--only b`` runs (b) and (c) alone (``--repeat N`` times). Profiling the heartmind
+recorder of (b): ``--profile DIR`` (or ``HEARTMIND_BENCH_PROFILE=DIR``) runs it under a
+wrapper that names its threads, and prints CPU % and wakeups (voluntary context switches)
+per second for each group of threads, from /proc/PID/task; with ``--cprofile`` every
+Python thread also runs under cProfile, one ``.prof`` file per thread in DIR (cProfile
+itself costs CPU: use the per-thread figures of a run without it).
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import cProfile
 import os
+import re
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +45,8 @@ import numpy as np
 
 HERE = Path(__file__).resolve()
 TICK = os.sysconf("SC_CLK_TCK")
+PROFILE_ENV = "HEARTMIND_BENCH_PROFILE"  # folder: profile the heartmind recorder of (b)
+CPROFILE_ENV = "HEARTMIND_BENCH_CPROFILE"  # "1": also cProfile every Python thread
 
 
 # ----------------------------------------------------------------------------- children
@@ -123,6 +136,83 @@ def raw_reader(name: str) -> None:
     inlet.close_stream()
 
 
+def profiled_record(argv: list[str]) -> int:
+    """``heartmind ARGV`` with its threads named in ``$PROFILE_ENV/threads.txt`` (and
+    each Python thread under cProfile if ``$CPROFILE_ENV`` is ``1``)."""
+    from heartmind.cli.main import main as heartmind_main
+
+    folder = Path(os.environ[PROFILE_ENV])
+    folder.mkdir(parents=True, exist_ok=True)
+    names = open(folder / "threads.txt", "a", buffering=1)  # noqa: SIM115 (whole process)
+    use_cprofile = os.environ.get(CPROFILE_ENV) == "1"
+    run = threading.Thread.run
+
+    def profiled(prof: cProfile.Profile, name: str, target: Any, *args: Any) -> Any:
+        prof.enable()
+        try:
+            return target(*args)
+        finally:
+            prof.disable()
+            safe = re.sub(r"[^A-Za-z0-9_.-]", "_", name)[:60]
+            prof.dump_stats(folder / f"{safe}-{threading.get_native_id()}.prof")
+
+    def named_run(self: threading.Thread) -> None:
+        names.write(f"{threading.get_native_id()} {self.name}\n")
+        if use_cprofile:
+            profiled(cProfile.Profile(), self.name, run, self)
+        else:
+            run(self)
+
+    threading.Thread.run = named_run  # type: ignore[method-assign]
+    names.write(f"{threading.get_native_id()} MainThread\n")
+    if use_cprofile:
+        return int(profiled(cProfile.Profile(), "MainThread", heartmind_main, argv))
+    return heartmind_main(argv)
+
+
+Counters = dict[int, tuple[float, int, str]]
+
+
+def _task_counters(pid: int) -> Counters:
+    """Per thread of ``pid``: CPU s (schedstat), voluntary context switches, its name."""
+    out: Counters = {}
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            run_ns = int((task / "schedstat").read_text().split()[0])
+            status = (task / "status").read_text()
+            switches = int(status.split("voluntary_ctxt_switches:")[1].split()[0])
+            comm = (task / "comm").read_text().strip()
+            out[int(task.name)] = (run_ns / 1e9, switches, comm)
+    return out
+
+
+def _thread_report(
+    folder: Path,
+    before: dict[int, tuple[float, int]],
+    after: dict[int, tuple[float, int]],
+    span: float,
+) -> None:
+    """Print CPU % of one core and wakeups/s per group of threads (``hm-lsl-*`` is one)."""
+    names: dict[int, str] = {}
+    with contextlib.suppress(FileNotFoundError):
+        for line in (folder / "threads.txt").read_text().splitlines():
+            tid, _, name = line.partition(" ")
+            names[int(tid)] = re.sub(r"hm-lsl-(?!resolver|poll$).*", "hm-lsl-<stream>", name)
+    groups: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    for tid, (cpu, switches, comm) in after.items():
+        cpu0, sw0, _ = before.get(tid, (0.0, 0, ""))
+        g = groups[names.get(tid, f"(native) {re.sub(r'[0-9]+', 'N', comm)}")]
+        g[0] += (cpu - cpu0) / span * 100
+        g[1] += (switches - sw0) / span
+        g[2] += 1
+    gone = [tid for tid in before if tid not in after]
+    new = [tid for tid in after if tid not in before]
+    print(f"    threads: {len(after)} at the end, {len(new)} new, {len(gone)} ended", flush=True)
+    for name, (cpu, wakeups, n) in sorted(groups.items(), key=lambda kv: -kv[1][0]):
+        line = f"{name:24s} x{int(n):3d}: {cpu:5.2f} % CPU, {wakeups:7.1f} wakeups/s"
+        print("    " + line, flush=True)
+
+
 # ----------------------------------------------------------------------------- parent side
 
 
@@ -161,10 +251,13 @@ def _cpu_s(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / TICK
 
 
-def _heartmind(out: Path, *selection: str) -> subprocess.Popen[str]:
+def _heartmind(out: Path, *selection: str, profile: bool = False) -> subprocess.Popen[str]:
     options = ("--wait", "10", "--no-events", "--overwrite")
+    cmd = [sys.executable, "-m", "heartmind.cli.main"]
+    if profile and os.environ.get(PROFILE_ENV):
+        cmd = [sys.executable, str(HERE), "--profiled-record"]
     return subprocess.Popen(
-        [sys.executable, "-m", "heartmind.cli.main", "record", str(out), *selection, *options],
+        [*cmd, "record", str(out), *selection, *options],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -262,7 +355,7 @@ def multi(tool: str, duration: float, tmp: Path) -> dict:
     rec: Any = None
     try:
         if tool == "heartmind":
-            rec = _heartmind(out, "--stream", f"pred=starts-with(name,'{prefix}')")
+            rec = _heartmind(out, "--stream", f"pred=starts-with(name,'{prefix}')", profile=True)
             pid = rec.pid
         else:
             lab = _labrecorder(out, None)
@@ -270,9 +363,15 @@ def multi(tool: str, duration: float, tmp: Path) -> dict:
         t0s = [float(o.stdout.readline().split()[1]) for o in outlets]  # type: ignore[union-attr]
         t0 = min(t0s)
         time.sleep(max(0.0, t0 + 2.0 - _now()))
+        profile = os.environ.get(PROFILE_ENV)
+        tasks0 = _task_counters(pid) if profile else {}
         c0, w0 = _cpu_s(pid), time.monotonic()
         time.sleep(duration)
-        cpu = (_cpu_s(pid) - c0) / (time.monotonic() - w0) * 100
+        span = time.monotonic() - w0
+        cpu = (_cpu_s(pid) - c0) / span * 100
+        if profile:
+            folder = Path(profile) if tool == "heartmind" else Path(profile, "none")
+            _thread_report(folder, tasks0, _task_counters(pid), span)
         stop = _now()
         if tool == "heartmind":
             _stop_heartmind(rec)
@@ -345,6 +444,11 @@ def main() -> None:
     p.add_argument("--channels", type=int, default=2048)
     p.add_argument("--no-labrecorder", action="store_true")
     p.add_argument("--dir", default="", help="folder for the files (default: a temp folder)")
+    p.add_argument("--only", choices=("a", "b"), help="run only (a) or only (b, c)")
+    p.add_argument("--repeat", type=int, default=1, help="run (b, c) this many times")
+    p.add_argument("--profile", metavar="DIR", help="per-thread CPU of heartmind in (b)")
+    p.add_argument("--cprofile", action="store_true", help="with --profile: cProfile too")
+    p.add_argument("--profiled-record", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     p.add_argument("--outlet-high", nargs=4, help=argparse.SUPPRESS)
     p.add_argument("--outlet-multi", nargs=5, help=argparse.SUPPRESS)
     p.add_argument("--raw-reader", help=argparse.SUPPRESS)
@@ -357,22 +461,35 @@ def main() -> None:
         return outlet_multi(pre, kind, int(n), float(r), int(c))
     if a.raw_reader:
         return raw_reader(a.raw_reader)
+    if a.profiled_record is not None:
+        sys.exit(profiled_record(a.profiled_record))
     if not os.environ.get("HEARTMIND_NETNS"):
         sys.exit("run this through scripts/loopback-only (LSL must stay on loopback)")
     da = a.duration_a or (10.0 if a.quick else 60.0)
     db = a.duration_b or (10.0 if a.quick else 60.0)
+    if a.profile:
+        os.environ[PROFILE_ENV] = str(Path(a.profile).resolve())
+        if a.cprofile:
+            os.environ[CPROFILE_ENV] = "1"
     tools = ["pylsl", "heartmind"] + ([] if a.no_labrecorder else ["labrecorder"])
     with tempfile.TemporaryDirectory(dir=a.dir or None) as tmp:
-        print(f"(a) 1 stream, {a.channels} ch float32 @ 20 kHz for {da:g} s:", flush=True)
-        for tool in tools:
-            _print(throughput(tool, 20000.0, a.channels, da, Path(tmp)))
-        print("(a') heartmind at higher rates (lossless if recorded == pushed):", flush=True)
-        for rate in (float(x) for x in a.rates.split(",") if x):
-            for tool in ("pylsl", "heartmind"):
-                _print(throughput(tool, rate, a.channels, min(da, 20.0), Path(tmp)))
-        print(f"(b, c) 32 streams for {db:g} s: CPU % of one core; loss at the end on stop:")
-        for tool in tools[1:]:
-            _print(multi(tool, db, Path(tmp)))
+        if a.only != "b":
+            _figure_a(tools, a.channels, da, a.rates, Path(tmp))
+        if a.only != "a":
+            print(f"(b, c) 32 streams for {db:g} s: CPU % of one core; loss at the end on stop:")
+            for _ in range(a.repeat):
+                for tool in tools[1:]:
+                    _print(multi(tool, db, Path(tmp)))
+
+
+def _figure_a(tools: list[str], channels: int, duration: float, rates: str, tmp: Path) -> None:
+    print(f"(a) 1 stream, {channels} ch float32 @ 20 kHz for {duration:g} s:", flush=True)
+    for tool in tools:
+        _print(throughput(tool, 20000.0, channels, duration, tmp))
+    print("(a') heartmind at higher rates (lossless if recorded == pushed):", flush=True)
+    for rate in (float(x) for x in rates.split(",") if x):
+        for tool in ("pylsl", "heartmind"):
+            _print(throughput(tool, rate, channels, min(duration, 20.0), tmp))
 
 
 if __name__ == "__main__":
