@@ -276,12 +276,18 @@ class LSLInlet(Sensor):
         return self._pending.popleft() if self._pending else None
 
     def _pull(self, timeout: float) -> tuple[Any, npt.NDArray[np.float64]]:
+        """Up to ``max_samples`` samples; waits up to ``timeout`` s for the first one only.
+
+        Without a timeout one liblsl call returns what is there (``min_samples`` would
+        make pylsl pull twice).
+        """
         inlet = self._inlet
+        least = 1 if timeout > 0 else None
         if self._buf is None:
-            samples, ts = inlet.pull_chunk(timeout, self._max_samples, min_samples=1)
+            samples, ts = inlet.pull_chunk(timeout, self._max_samples, min_samples=least)
             return samples, np.asarray(ts, dtype=np.float64)
         data, ts = inlet.pull_chunk(
-            timeout, self._max_samples, dest_obj=self._buf, min_samples=1, as_numpy=True
+            timeout, self._max_samples, dest_obj=self._buf, min_samples=least, as_numpy=True
         )
         return data, ts
 

@@ -2,11 +2,16 @@
 
 Streams are selected by name, type, source id or XPath predicate (any one matches), or
 all of them. A ``pylsl.ContinuousResolver`` keeps looking, so streams that appear after
-the start are picked up and :attr:`LSLStreams.streams` grows. Each stream is read by its
-own :class:`~heartmind.plugins.lsl.inlet.LSLInlet` on its own thread into a bounded queue:
-a full queue makes the reader wait (liblsl keeps buffering meanwhile), and only if it
-stays full is its oldest chunk dropped, and counted. A restarted outlet (same name, type
-and source id) continues the same stream, with a :class:`heartmind.Gap`.
+the start are picked up and :attr:`LSLStreams.streams` grows. Each stream has its own
+:class:`~heartmind.plugins.lsl.inlet.LSLInlet`, opened on a thread of its own, and a
+bounded queue. With ``poll_interval > 0`` (the default) one thread, the
+:class:`~heartmind.plugins.lsl.poller.InletPoller`, then reads every stream without
+waiting, once per ``poll_interval``; a stream whose outlet is lost or silent goes back to
+a thread of its own (which may wait for it). With ``poll_interval = 0`` every stream is
+read by its own thread with blocking pulls (lowest latency, most CPU). A full queue makes
+its stream wait (liblsl keeps buffering meanwhile), and only if it stays full is its
+oldest chunk dropped, and counted. A restarted outlet (same name, type and source id)
+continues the same stream, with a :class:`heartmind.Gap`.
 
 :meth:`LSLStreams.drain` ends a recording without losing what is in transit: every reader
 goes on until it has the samples stamped before the stop time (or its stream is silent).
@@ -28,6 +33,7 @@ from heartmind.streams import Chunk, StreamInfo
 
 from .config import Scope, ensure_lsl
 from .inlet import LSLInlet
+from .poller import InletPoller, Service
 from .resolve import build_predicate, describe
 
 __all__ = ["LSLStreams"]
@@ -79,6 +85,8 @@ class _Follower:
         self.dropped_samples = 0
         self.last_ts = -math.inf
         self.error = ""
+        self.idle_since = time.monotonic()  # last time the poller read something (s)
+        self.full_since: float | None = None  # since when the poller found the queue full
         self.done = threading.Event()
         self.thread = threading.Thread(target=self._run, name=f"hm-lsl-{self.name}", daemon=True)
 
@@ -110,14 +118,79 @@ class _Follower:
             self.done.set()
             return
         o._opened(self)
+        if o.poller is not None and o.poller.add(self):
+            return  # the poller reads it from now on, and closes it
+        self._read_alone()
+
+    def _read_alone(self) -> None:
+        """Read the stream on this thread (blocking pulls) until it ends; then close it."""
+        assert self.inlet is not None
         try:
             self._loop(self.inlet)
         except Exception as exc:  # never silently: the stream stops being read
             self.error = f"{type(exc).__name__}: {exc}"
             log.error("reading LSL stream %s failed: %s", self.name, self.error, exc_info=exc)
         finally:
-            self.inlet.stop()
+            self.finish()
+
+    # ------------------------------------------------------------------ read by the poller
+
+    def service(self) -> Service:
+        """Read what the inlet has now, without waiting (on the poller's thread)."""
+        o, inlet = self.owner, self.inlet
+        assert inlet is not None
+        draining = o._drain_until is not None
+        try:
+            if self._waiting_for_room():
+                return Service.IDLE
+            item = inlet.read(0.0)
+        except Exception as exc:  # never silently: the stream stops being read
+            self.error = f"{type(exc).__name__}: {exc}"
+            log.error("reading LSL stream %s failed: %s", self.name, self.error, exc_info=exc)
+            return Service.DONE
+        if item is None:
+            if inlet.status != "streaming":
+                return Service.DETACH  # waiting for its outlet may block: not here
+            if draining and self._drained(self.idle_since):
+                return Service.DONE
+            return Service.IDLE
+        self.idle_since = time.monotonic()
+        if isinstance(item, Chunk):
+            self.samples += len(item)
+            self.last_ts = item.last_timestamp
+        o._stage(self, item)
+        if draining and self._drained(self.idle_since):
+            return Service.DONE
+        if isinstance(item, Chunk) and len(item) < o.max_samples:
+            return Service.IDLE
+        return Service.MORE  # a full chunk, or an event before its chunk
+
+    def _waiting_for_room(self) -> bool:
+        """True while the queue is full, for up to ``_ROOM_WAIT`` s (then read and drop)."""
+        o = self.owner
+        if not o._full(self):
+            self.full_since = None
+            return False
+        now = time.monotonic()
+        if self.full_since is None:
+            self.full_since = now
+        return now - self.full_since < _ROOM_WAIT and not o._stopping.is_set()
+
+    def finish(self) -> None:
+        """Close the inlet and mark the stream done."""
+        try:
+            if self.inlet is not None:
+                self.inlet.stop()
+        finally:
             self.done.set()
+
+    def detach(self) -> None:
+        """Go on reading on a thread of its own (its outlet was lost or is silent)."""
+        log.info("LSL stream %s is read by a thread of its own from now on", self.name)
+        self.thread = threading.Thread(
+            target=self._read_alone, name=f"hm-lsl-{self.name}", daemon=True
+        )
+        self.thread.start()
 
     def _loop(self, inlet: LSLInlet) -> None:
         o = self.owner
@@ -193,8 +266,11 @@ class LSLStreams(Sensor):
     clock_sync, max_samples, max_buflen, watchdog
         As for ``lsl-inlet`` (each stream's inlet gets them).
     poll_interval
-        Seconds a reader waits after a read that did not fill ``max_samples`` (liblsl
-        buffers meanwhile): larger chunks, less CPU, a little more latency.
+        Seconds between two reads of a stream that did not fill ``max_samples`` (liblsl
+        buffers meanwhile): larger chunks, less CPU, up to this much more latency. With
+        ``> 0`` one thread reads every stream without waiting (a stream that filled
+        ``max_samples`` is read again at once); ``0`` gives each stream a thread of its
+        own that returns each sample as soon as it arrives (more CPU).
     queue_chunks, queue_mb
         Chunks, and MB of sample data, each stream may have queued; when either is
         reached its reader waits (liblsl keeps buffering), then drops the oldest chunk.
@@ -241,6 +317,10 @@ class LSLStreams(Sensor):
         self.queue_chunks, self.scope = int(queue_chunks), scope
         self.queue_bytes = int(queue_mb * 1e6)
         self.poll_interval = float(poll_interval)
+        if not (math.isfinite(self.poll_interval) and self.poll_interval >= 0):
+            raise ConfigError(
+                f"lsl-streams: poll_interval must be a number of s >= 0, got {poll_interval!r}."
+            )
         self._pylsl = ensure_lsl(scope)
         self.context = Context(name="lsl-streams", clock=_unset_clock())
         self._followers: dict[tuple[str, ...], _Follower] = {}
@@ -256,6 +336,9 @@ class LSLStreams(Sensor):
         self._drain_until: float | None = None
         self._drain_started = math.inf
         self._drain_deadline = math.inf
+        self._staged: list[tuple[_Follower, Output]] = []  # read by the poller, not yet queued
+        #: The thread that reads every stream (``None`` with ``poll_interval = 0``).
+        self.poller: InletPoller | None = None
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -267,6 +350,16 @@ class LSLStreams(Sensor):
     def start(self, context: Context) -> None:
         """Start resolving; wait up to ``wait`` s for the selected streams."""
         self.context = Context(name=context.name, clock=context.clock, seed=context.seed)
+        if self.poll_interval > 0:
+            self.poller = InletPoller(
+                interval=self.poll_interval,
+                stopping=self._stopping,
+                woken=self._wake,
+                reading=self._reading,
+                draining=lambda: self._drain_until is not None,
+                deliver=self._deliver,
+            )
+            self.poller.start()
         pred = self.predicate or None
         self._resolver = self._pylsl.ContinuousResolver(pred=pred, forget_after=self.forget_after)
         deadline = time.monotonic() + self.wait_s
@@ -354,6 +447,8 @@ class LSLStreams(Sensor):
             followers = list(self._followers.values())
         if self._resolver_thread is not None:
             self._resolver_thread.join(2.0)
+        if self.poller is not None:
+            self.poller.thread.join(self.open_timeout + 1.0)
         for f in followers:
             if f.thread.is_alive():
                 f.thread.join(self.open_timeout + 1.0)
@@ -373,6 +468,24 @@ class LSLStreams(Sensor):
                 self._cond.wait(left)
             q.append(item)
             follower.queued_bytes += _nbytes(item)
+            self._cond.notify_all()
+
+    def _stage(self, follower: _Follower, item: Output) -> None:
+        """Keep an item the poller read until :meth:`_deliver` (poller thread only)."""
+        self._staged.append((follower, item))
+
+    def _deliver(self) -> None:
+        """Queue every staged item at once (the poller never waits for room: it waited
+        before reading); one wake-up of the session's reader per poll round."""
+        if not self._staged:
+            return
+        staged, self._staged = self._staged, []
+        with self._cond:
+            for follower, item in staged:
+                if self._full(follower):
+                    self._drop_oldest(follower)
+                follower.queue.append(item)
+                follower.queued_bytes += _nbytes(item)
             self._cond.notify_all()
 
     def _full(self, follower: _Follower) -> bool:
