@@ -12,6 +12,8 @@ as pyxdf and the reference MATLAB importer do, so the results are bit-identical.
 from __future__ import annotations
 
 import struct
+import sys
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -19,10 +21,24 @@ import numpy.typing as npt
 
 from ._scan import gather
 
-__all__ = ["ChunkDamage", "decode_numeric", "decode_strings", "fill_timestamps"]
+__all__ = [
+    "BATCH_SAMPLES",
+    "ChunkDamage",
+    "batches",
+    "decode_numeric",
+    "decode_strings",
+    "fill_timestamps",
+    "plan_numeric",
+]
 
+#: Samples decoded per batch: bounds the int64 index temporaries (about 40 bytes a sample).
+BATCH_SAMPLES = 1 << 18
+_BATCH_BYTES = 16 << 20  # and at most this many bytes of values and timestamps
+#: Run length of the blocked cumulative sums that rebuild left-out timestamps.
+_FILL_BLOCK = 1 << 18
 _ALL, _NONE, _FIRST, _MIXED = 0, 1, 2, 3
 _F8 = struct.Struct("<d")
+_LITTLE = sys.byteorder == "little"
 
 
 class ChunkDamage(Exception):
@@ -66,11 +82,11 @@ def _walk(buf: npt.NDArray[np.uint8], start: int, n: int, vbytes: int, end: int)
     return offsets
 
 
-def sample_offsets(
+def plan_numeric(
     buf: npt.NDArray[np.uint8], ranges: npt.NDArray[np.int64], vbytes: int
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_], npt.NDArray[np.int64]]:
-    """Byte offset of every sample of a numeric stream, whether it holds a timestamp, and
-    the number of samples per chunk."""
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int8]]:
+    """Samples per chunk, where each chunk's first sample starts, and its timestamp layout
+    (all, none, only the first, or mixed), from the chunk lengths alone."""
     counts, first = _counts(buf, ranges[:, 0])
     payload = ranges[:, 1] - first
     stamps8 = payload - counts * (1 + vbytes)
@@ -85,6 +101,33 @@ def sample_offsets(
     if bad.any():
         index = int(np.argmax(bad))
         raise ChunkDamage(index, "chunk length does not match its sample count")
+    return counts, first, kind
+
+
+def batches(counts: npt.NDArray[np.int64], size: int = BATCH_SAMPLES) -> list[tuple[int, int]]:
+    """``(lo, hi)`` chunk-index ranges of about ``size`` samples each (at least one chunk)."""
+    ends = np.cumsum(counts)
+    out = []
+    lo, n = 0, counts.shape[0]
+    while lo < n:
+        limit = int(ends[lo] - counts[lo]) + size
+        hi = max(lo + 1, int(np.searchsorted(ends, limit, side="right")))
+        out.append((lo, hi))
+        lo = hi
+    return out
+
+
+def batch_offsets(
+    buf: npt.NDArray[np.uint8],
+    plan: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int8]],
+    ranges: npt.NDArray[np.int64],
+    vbytes: int,
+    lo: int,
+    hi: int,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+    """Byte offset of every sample of chunks ``lo`` to ``hi - 1`` and whether it holds a
+    timestamp (temporaries: about 40 bytes a sample)."""
+    counts, first, kind = plan[0][lo:hi], plan[1][lo:hi], plan[2][lo:hi]
     total = int(counts.sum())
     chunk = np.repeat(np.arange(counts.shape[0]), counts)
     base = np.cumsum(counts) - counts
@@ -92,19 +135,20 @@ def sample_offsets(
     kinds = kind[chunk]
     stride = np.where(kinds == _ALL, 9 + vbytes, 1 + vbytes)
     offsets = first[chunk] + j * stride + 8 * ((kinds == _FIRST) & (j > 0))
+    del stride
     for index in np.flatnonzero(kind == _MIXED).tolist():
-        lo, n = int(base[index]), int(counts[index])
+        start, n = int(base[index]), int(counts[index])
         try:
-            walked = _walk(buf, int(first[index]), n, vbytes, int(ranges[index, 1]))
+            walked = _walk(buf, int(first[index]), n, vbytes, int(ranges[lo + index, 1]))
         except (ValueError, IndexError):
-            raise ChunkDamage(index, "timestamp bytes do not match the chunk length") from None
-        offsets[lo : lo + n] = walked
+            raise ChunkDamage(lo + index, "timestamp bytes do not match the chunk length") from None
+        offsets[start : start + n] = walked
     has = buf[offsets] != 0 if total else np.zeros(0, dtype=bool)
     expected = (kinds == _ALL) | ((kinds == _FIRST) & (j == 0))
     wrong = (kinds != _MIXED) & (has != expected)
     if wrong.any():
-        raise ChunkDamage(int(chunk[np.argmax(wrong)]), "unexpected TimestampBytes value")
-    return offsets, has, counts
+        raise ChunkDamage(lo + int(chunk[np.argmax(wrong)]), "unexpected TimestampBytes value")
+    return offsets, has
 
 
 def decode_numeric(
@@ -113,25 +157,58 @@ def decode_numeric(
     dtype: np.dtype[Any],
     n_channels: int,
     tdiff: float,
+    *,
+    prev: float = 0.0,
+    release: Callable[[int], None] | None = None,
 ) -> tuple[npt.NDArray[Any], npt.NDArray[np.float64], npt.NDArray[np.int64]]:
-    """Values ``(n, c)``, timestamps ``(n,)`` and samples per chunk of a numeric stream."""
+    """Values ``(n, c)``, timestamps ``(n,)`` and samples per chunk of a numeric stream.
+
+    The outputs are allocated once and filled batch by batch (:data:`BATCH_SAMPLES`
+    samples at most), left-out timestamps included (rebuilt from the last timestamp of
+    the batch before), so the temporaries stay small whatever the length of the stream. ``prev`` is
+    the timestamp (s) before the first sample, for a first sample without one;
+    ``release(end)`` is called after each batch with the byte offset its last chunk ends at.
+    """
     vbytes = dtype.itemsize * n_channels
-    offsets, has, counts = sample_offsets(buf, ranges, vbytes)
-    stamps = np.zeros(offsets.shape[0], dtype=np.float64)
-    stamps[has] = gather(buf, offsets[has] + 1, 8).view("<f8")
-    values = gather(buf, offsets + 1 + 8 * has, vbytes)
-    data = values.view(dtype).reshape(-1, n_channels)
-    if not data.dtype.isnative:
-        data = data.astype(data.dtype.newbyteorder("="))
-    return data, fill_timestamps(stamps, has, tdiff), counts
+    plan = plan_numeric(buf, ranges, vbytes)
+    total = int(plan[0].sum())
+    data = np.empty((total, n_channels), dtype=dtype.newbyteorder("="))
+    stamps = np.zeros(total, dtype=np.float64)
+    direct = dtype.isnative and vbytes > 0 and _LITTLE
+    size = max(1, min(BATCH_SAMPLES, _BATCH_BYTES // (vbytes + 9)))
+    pos = 0
+    for lo, hi in batches(plan[0], size):
+        offsets, have = batch_offsets(buf, plan, ranges, vbytes, lo, hi)
+        stop = pos + offsets.shape[0]
+        part = stamps[pos:stop]
+        if have.all() and _LITTLE:
+            gather(buf, offsets + 1, 8, out=part.view("V8"))
+        else:
+            part[have] = gather(buf, offsets[have] + 1, 8).view("<f8")
+            fill_timestamps(part, have, tdiff, float(stamps[pos - 1]) if pos else prev)
+        offsets += 1 + 8 * have
+        if direct:
+            gather(buf, offsets, vbytes, out=data[pos:stop].view(f"V{vbytes}").reshape(-1))
+        elif vbytes:
+            data[pos:stop] = gather(buf, offsets, vbytes).view(dtype).reshape(-1, n_channels)
+        pos = stop
+        if release is not None:
+            release(int(ranges[hi - 1, 1]))
+    return data, stamps, plan[0]
 
 
 def decode_strings(
-    buf: npt.NDArray[np.uint8], ranges: npt.NDArray[np.int64], n_channels: int, tdiff: float
+    buf: npt.NDArray[np.uint8],
+    ranges: npt.NDArray[np.int64],
+    n_channels: int,
+    tdiff: float,
+    *,
+    prev: float = 0.0,
 ) -> tuple[npt.NDArray[Any], npt.NDArray[np.float64], npt.NDArray[np.int64]]:
     """Values (object array of str), timestamps and samples per chunk of a string stream.
 
     Strings are variable-length, so this walks value by value (marker streams are small).
+    ``prev`` is the timestamp (s) before the first sample, as in :func:`decode_numeric`.
     """
     raw = memoryview(buf.data)
     rows: list[list[str]] = []
@@ -160,7 +237,7 @@ def decode_strings(
     data = np.empty((len(rows), n_channels), dtype=object)
     if rows:
         data[:] = rows
-    ts = fill_timestamps(np.array(stamps, dtype=np.float64), np.array(has, dtype=bool), tdiff)
+    ts = fill_timestamps(np.array(stamps, dtype=np.float64), np.array(has, dtype=bool), tdiff, prev)
     return data, ts, np.array(counts, dtype=np.int64)
 
 
@@ -174,27 +251,37 @@ def _varlen(raw: memoryview, pos: int) -> tuple[int, int]:
 
 
 def fill_timestamps(
-    stamps: npt.NDArray[np.float64], has: npt.NDArray[np.bool_], tdiff: float
+    stamps: npt.NDArray[np.float64],
+    has: npt.NDArray[np.bool_],
+    tdiff: float,
+    prev: float = 0.0,
 ) -> npt.NDArray[np.float64]:
-    """Rebuild left-out timestamps: previous + ``tdiff``, added sequentially (0 before the
-    first sample), bit-identical to pyxdf's ``last_timestamp + tdiff`` loop."""
+    """Rebuild left-out timestamps in place: previous + ``tdiff`` (s), added sequentially
+    (``prev`` before the first sample), bit-identical to pyxdf's ``last_timestamp + tdiff``
+    loop. Long runs are summed in blocks, so the temporaries stay small."""
     missing = ~has
     if not missing.any():
         return stamps
     edges = np.diff(np.concatenate(([False], missing, [False])).astype(np.int8))
+    del missing
     starts = np.flatnonzero(edges == 1)
     stops = np.flatnonzero(edges == -1)
+    del edges
     lengths = stops - starts
     if starts.shape[0] > int(lengths.max()):
         # Many short runs: advance every run one step at a time, all runs at once.
-        prev = np.where(starts > 0, stamps[np.maximum(starts - 1, 0)], 0.0)
+        last = np.where(starts > 0, stamps[np.maximum(starts - 1, 0)], prev)
         for step in range(int(lengths.max())):
             live = lengths > step
-            prev = np.where(live, prev + tdiff, prev)
-            stamps[(starts + step)[live]] = prev[live]
+            last = np.where(live, last + tdiff, last)
+            stamps[(starts + step)[live]] = last[live]
         return stamps
     for lo, hi in zip(starts.tolist(), stops.tolist(), strict=True):
-        steps = np.full(hi - lo + 1, tdiff)
-        steps[0] = stamps[lo - 1] if lo > 0 else 0.0
-        stamps[lo:hi] = np.cumsum(steps)[1:]
+        before = float(stamps[lo - 1]) if lo > 0 else prev
+        for a in range(lo, hi, _FILL_BLOCK):
+            b = min(hi, a + _FILL_BLOCK)
+            steps = np.full(b - a + 1, tdiff)
+            steps[0] = before
+            stamps[a:b] = np.cumsum(steps)[1:]
+            before = float(stamps[b - 1])
     return stamps

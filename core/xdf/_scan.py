@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +29,9 @@ from ._format import (
 __all__ = ["Scan", "gather", "scan_chunks"]
 
 logger = logging.getLogger(__name__)
+
+#: Bytes of file scanned between two calls of ``release`` in :func:`scan_chunks`.
+RELEASE_BYTES = 8 << 20
 
 _U32 = struct.Struct("<I")
 _U64 = struct.Struct("<Q")
@@ -88,14 +92,29 @@ def check_magic(buf: Any, name: str) -> None:
         )
 
 
-def scan_chunks(buf: Any, name: str, *, recover: bool = False) -> Scan:
-    """Walk all chunk headers of an XDF file held in ``buf`` (bytes, mmap, …)."""
+def scan_chunks(
+    buf: Any,
+    name: str,
+    *,
+    recover: bool = False,
+    release: Callable[[int], None] | None = None,
+) -> Scan:
+    """Walk all chunk headers of an XDF file held in ``buf`` (bytes, mmap, …).
+
+    ``release(pos)``, if given, is called about every :data:`RELEASE_BYTES` of the file
+    with the position the scan has passed (to give the pages behind it back to the OS).
+    """
     check_magic(buf, name)
     size = len(buf)
     scan = Scan()
     samples = scan.samples
     pos = 4
+    mark = RELEASE_BYTES if release is not None else size
     while pos < size:
+        if pos >= mark:
+            assert release is not None
+            release(pos)
+            mark = pos + RELEASE_BYTES
         try:
             length, body = _length(buf, pos, size)
         except EOFError:
@@ -147,18 +166,26 @@ def _other(scan: Scan, buf: Any, tag: int, body: int, end: int) -> None:
 
 
 def gather(
-    buf: npt.NDArray[np.uint8], offsets: npt.NDArray[np.int64], width: int
+    buf: npt.NDArray[np.uint8],
+    offsets: npt.NDArray[np.int64],
+    width: int,
+    out: npt.NDArray[Any] | None = None,
 ) -> npt.NDArray[Any]:
     """Copy ``width`` bytes from each of ``offsets`` in ``buf``: an ``(n,)`` void array.
 
     A strided view with an item of ``width`` bytes at every byte offset turns the gather
-    into one numpy take (one memcpy per item), with no per-byte index array.
+    into one numpy take (one memcpy per item), with no per-byte index array. ``out`` (an
+    ``(n,)`` array of dtype ``V<width>``, e.g. a view of the final array) receives the
+    bytes.
     """
     if offsets.size == 0:
-        return np.empty(0, dtype=f"V{width}")
+        return np.empty(0, dtype=f"V{width}") if out is None else out
     if int(offsets.min()) < 0 or int(offsets.max()) + width > buf.shape[0]:
         raise IndexError("sample outside the file")
     view: npt.NDArray[Any] = np.ndarray(
         shape=(buf.shape[0] - width + 1,), dtype=f"V{width}", buffer=buf, strides=(1,)
     )
-    return view[offsets]
+    if out is None:
+        return view[offsets]
+    out[...] = view[offsets]  # (np.take with out= would copy the overlapping view first)
+    return out

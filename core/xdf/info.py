@@ -12,7 +12,7 @@ import numpy as np
 from ._decode import ChunkDamage
 from ._format import info_from_header, parse_footer, parse_xml, xml_to_dict
 from ._scan import scan_chunks
-from .reader import _open
+from .reader import open_file
 
 __all__ = ["xdf_info"]
 
@@ -41,7 +41,7 @@ def xdf_info(path: str | os.PathLike[str], *, recover: bool = False) -> dict[str
         "duration_s", "clock_offsets", "gaps", "has_footer"}``.
     """
     path = Path(path)
-    raw, closer = _open(path)
+    raw, closer = open_file(path)
     try:
         scan = scan_chunks(raw, str(path), recover=recover)
         buf = np.frombuffer(raw, dtype=np.uint8)

@@ -12,7 +12,7 @@ import contextlib
 import logging
 import mmap
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,7 @@ from ._scan import Scan, scan_chunks
 from ._sync import dejitter as _dejitter
 from ._sync import synchronize as _synchronize
 
-__all__ = ["XdfStream", "read_xdf"]
+__all__ = ["Pages", "XdfStream", "decode_samples", "open_file", "read_xdf", "wanted"]
 
 logger = logging.getLogger(__name__)
 
@@ -85,7 +85,7 @@ class XdfStream:
         return str(self.header.get("channel_format", ""))
 
 
-def _open(path: Path) -> tuple[Any, Any]:
+def open_file(path: Path) -> tuple[Any, Any]:
     """(buffer, closer) for the file: a read-only mmap, or bytes for tiny files."""
     try:
         fd = os.open(path, os.O_RDONLY)
@@ -104,7 +104,7 @@ def _open(path: Path) -> tuple[Any, Any]:
         os.close(fd)
 
 
-def _wanted(scan: Scan, streams: Iterable[int | str] | None) -> list[int]:
+def wanted(scan: Scan, streams: Iterable[int | str] | None) -> list[int]:
     ids = list(scan.headers)
     if streams is None:
         return ids
@@ -164,10 +164,12 @@ def read_xdf(
         it is read up to its last complete chunk.
     """
     path = Path(path)
-    raw, closer = _open(path)
+    raw, closer = open_file(path)
     try:
-        scan = scan_chunks(raw, str(path), recover=recover)
-        out = _streams(scan, raw, str(path), _wanted(scan, streams), recover)
+        pages = Pages(closer)
+        scan = scan_chunks(raw, str(path), recover=recover, release=pages.drop_scanned)
+        pages.drop_all()  # decoding maps back the pages it reads
+        out = _streams(scan, raw, str(path), wanted(scan, streams), recover, pages)
     finally:
         if closer is not None:
             with contextlib.suppress(BufferError):  # a view held by a traceback; GC closes it
@@ -177,35 +179,97 @@ def read_xdf(
     return out
 
 
-def _streams(scan: Scan, raw: Any, name: str, ids: list[int], recover: bool) -> list[XdfStream]:
+class Pages:
+    """Gives the pages of a memory-mapped file back to the OS once they are decoded.
+
+    A read-only file mapping counts in the process's resident memory for every page it
+    touched; ``madvise(MADV_DONTNEED)`` unmaps them (the data stays in the page cache, so
+    touching a page again only maps it back). A no-op for files read into ``bytes``.
+    """
+
+    def __init__(self, mapped: mmap.mmap | None) -> None:
+        ok = mapped is not None and hasattr(mapped, "madvise") and hasattr(mmap, "MADV_DONTNEED")
+        self._mapped = mapped if ok else None
+        self._done = 0
+        self._scanned = 0
+
+    def _advise(self, start: int, length: int) -> None:
+        if self._mapped is None or length <= 0:
+            return
+        try:
+            self._mapped.madvise(mmap.MADV_DONTNEED, start, length)
+        except (OSError, ValueError):  # not supported here: keep the pages
+            self._mapped = None
+
+    def drop_scanned(self, end: int) -> None:
+        """Unmap the pages before byte offset ``end`` during the scan (may be repeated)."""
+        aligned = (
+            min(end, len(self._mapped)) // mmap.PAGESIZE * mmap.PAGESIZE if self._mapped else 0
+        )
+        self._advise(self._scanned, aligned - self._scanned)
+        self._scanned = max(self._scanned, aligned)
+
+    def drop_all(self) -> None:
+        """Unmap every page."""
+        if self._mapped is not None:
+            self._advise(0, len(self._mapped))
+
+    def drop_before(self, end: int) -> None:
+        """Unmap the whole pages before byte offset ``end`` (not yet given back)."""
+        if self._mapped is None:
+            return
+        aligned = min(end, len(self._mapped)) // mmap.PAGESIZE * mmap.PAGESIZE
+        if aligned > self._done:
+            self._advise(self._done, aligned - self._done)
+            self._done = aligned
+
+
+def _streams(
+    scan: Scan, raw: Any, name: str, ids: list[int], recover: bool, pages: Pages
+) -> list[XdfStream]:
+    """Decode the chosen streams; the last one gives its pages back as it goes (no
+    later stream needs them), so a one-stream file never is resident whole."""
     buf = np.frombuffer(raw, dtype=np.uint8)
-    return [_stream(scan, buf, sid, name, recover) for sid in ids]
+    out = []
+    for i, sid in enumerate(ids):
+        release = pages.drop_before if i == len(ids) - 1 else None
+        out.append(_stream(scan, buf, sid, name, recover, release))
+    return out
 
 
 def _decode(
-    buf: npt.NDArray[np.uint8], ranges: npt.NDArray[np.int64], root: Any, info: StreamInfo
+    buf: npt.NDArray[np.uint8],
+    ranges: npt.NDArray[np.int64],
+    root: Any,
+    info: StreamInfo,
+    release: Callable[[int], None] | None = None,
+    prev: float = 0.0,
 ) -> tuple[npt.NDArray[Any], npt.NDArray[np.float64], npt.NDArray[np.int64]]:
     tdiff = 1.0 / info.rate if info.rate > 0 else 0.0
     n_channels = int(root.findtext("channel_count") or 0)
     if info.dtype == "string":
-        return decode_strings(buf, ranges, n_channels, tdiff)
+        return decode_strings(buf, ranges, n_channels, tdiff, prev=prev)
     dtype = np.dtype(info.dtype).newbyteorder("<")
-    return decode_numeric(buf, ranges, dtype, n_channels, tdiff)
+    return decode_numeric(buf, ranges, dtype, n_channels, tdiff, prev=prev, release=release)
 
 
-def _samples(
+def decode_samples(
     buf: npt.NDArray[np.uint8],
-    ranges: list[tuple[int, int]],
+    ranges: list[tuple[int, int]] | npt.NDArray[np.int64],
     root: Any,
     info: StreamInfo,
     where: str,
     recover: bool,
+    release: Callable[[int], None] | None = None,
+    prev: float = 0.0,
 ) -> tuple[npt.NDArray[Any], npt.NDArray[np.float64]]:
-    """Decode a stream's chunks; with ``recover`` drop damaged chunks and retry."""
+    """Decode Samples chunks of one stream (``(content_start, content_end)`` byte ranges);
+    with ``recover`` drop damaged chunks and retry. ``prev`` is the timestamp (s) of the
+    sample before the first one, for left-out timestamps."""
     todo = np.array(ranges, dtype=np.int64).reshape(-1, 2)
     while True:
         try:
-            data, stamps, _ = _decode(buf, todo, root, info)
+            data, stamps, _ = _decode(buf, todo, root, info, release, prev)
             return data, stamps
         except ChunkDamage as exc:
             offset = int(todo[exc.index, 0])
@@ -219,12 +283,18 @@ def _samples(
 
 
 def _stream(
-    scan: Scan, buf: npt.NDArray[np.uint8], sid: int, name: str, recover: bool
+    scan: Scan,
+    buf: npt.NDArray[np.uint8],
+    sid: int,
+    name: str,
+    recover: bool,
+    release: Callable[[int], None] | None = None,
 ) -> XdfStream:
     where = f"{name}, stream {sid}"
     root = parse_xml(scan.headers[sid], f"{where} header")
     info = info_from_header(root, sid)
-    data, stamps = _samples(buf, scan.samples.get(sid, []), root, info, where, recover)
+    ranges = scan.samples.get(sid, [])
+    data, stamps = decode_samples(buf, ranges, root, info, where, recover, release)
     offsets = np.array(scan.offsets.get(sid, []), dtype=np.float64).reshape(-1, 2)
     footer_raw = scan.footers.get(sid)
     footer: dict[str, Any] = {}
