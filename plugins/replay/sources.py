@@ -127,9 +127,12 @@ def _xdf_tracks(path: Path) -> list[Track]:
     out = []
     for s in streams:
         info = dataclasses.replace(s.info, type=s.info.type.upper())
-        data = s.time_series.reshape(s.n_samples, info.n_channels)
+        data = s.time_series
+        if data.shape != (s.n_samples, info.n_channels):
+            data = data.reshape(s.n_samples, info.n_channels)
+        stamps = np.asarray(s.time_stamps, dtype=np.float64)  # already float64: no copy
         gaps = tuple((g.start, g.end, g.n_lost, g.reason) for g in s.gaps)
-        out.append(Track(info, _frozen(data), _frozen(s.time_stamps.astype(np.float64)), gaps))
+        out.append(Track(info, _frozen(data), _frozen(stamps), gaps))
     return out
 
 
