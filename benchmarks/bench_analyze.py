@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/bench_analyze.py            # 1 h, 24 h, latency
     .venv/bin/python benchmarks/bench_analyze.py --quick    # 1 h and latency only
+    .venv/bin/python benchmarks/bench_analyze.py --xdf-only # the 24-h XDF figures only
 
 Every measurement runs in its own subprocess (``resource.getrusage`` peak RSS minus the
 RSS after the imports and the input signal were loaded), so runs do not contaminate each
@@ -14,7 +15,10 @@ other. Figures:
 * **neurokit2** ``ecg_process`` on the same 1-h signal (not on 24 h: it needs more than
   24 GB there);
 * ``heartmind analyze`` on a 24-h XDF file, end to end (read, process, events.jsonl,
-  summary, plots);
+  summary, plots), and reading that file alone with ``read_xdf`` (whole) and
+  ``iter_xdf_chunks`` (streaming). The file is written as a recorder writes it: 1-s
+  chunks, LSL-like jittered timestamps (so every timestamp is stored: 13 bytes a sample,
+  282 MB);
 * **latency**: detector delay (R-peak to decision, sample time) over 1 h, and the
   wall-clock latency of ``HeartBeat`` events in a real-time session (event delivery minus
   R-peak time, on the LSL clock; includes the 0.25-s chunking of the simulator).
@@ -102,6 +106,19 @@ print(json.dumps(out))
 """
 
 
+_READ = """
+from heartmind.xdf import iter_xdf_chunks, read_xdf
+base = rss_mb()
+t0 = time.perf_counter()
+if sys.argv[2] == "whole":
+    n = sum(s.n_samples for s in read_xdf(sys.argv[1]))
+else:
+    n = sum(b.n_samples for b in iter_xdf_chunks(sys.argv[1]))
+wall = time.perf_counter() - t0
+print(json.dumps({"wall": wall, "mem": rss_mb() - base, "samples": n}))
+"""
+
+
 def _run(code: str, *args: str) -> dict[str, float]:
     script = _PRELUDE + f"FS = {FS}\n" + code
     proc = subprocess.run(
@@ -124,26 +141,54 @@ def _signal(hours: float, path: Path) -> None:
 
 
 def _xdf(npy: Path, path: Path) -> None:
+    """The signal as a recorder writes it: 1-s chunks, timestamps with 20 µs of jitter."""
     code = (
         "import numpy as np, sys\nfrom heartmind.xdf import XdfWriter\n"
         "from heartmind.streams import StreamInfo\n"
         "x = np.load(sys.argv[1], mmap_mode='r')\n"
+        "rng = np.random.default_rng(0)\n"
         "info = StreamInfo(name='ecg', type='ECG', channels=('ECG',), units=('mV',), rate=250.0)\n"
         "with XdfWriter(sys.argv[2]) as w:\n"
         "    sid = w.add_stream(info)\n"
-        "    for i in range(0, x.shape[0], 250 * 60):\n"
-        "        blk = np.asarray(x[i:i + 15000], dtype=np.float32).reshape(-1, 1)\n"
-        "        w.write_chunk(sid, blk, 1000.0 + np.arange(i, i + blk.shape[0]) / 250.0)\n"
+        "    for i in range(0, x.shape[0], 250):\n"
+        "        blk = np.asarray(x[i:i + 250], dtype=np.float32).reshape(-1, 1)\n"
+        "        ts = 1000.0 + np.arange(i, i + blk.shape[0]) / 250.0\n"
+        "        w.write_chunk(sid, blk, ts + rng.normal(0, 2e-5, blk.shape[0]))\n"
     )
     subprocess.run([sys.executable, "-c", code, str(npy), str(path)], check=True)
+
+
+def bench_xdf_day(tmp: Path, day: Path) -> None:
+    """Print the end-to-end ``analyze`` and the read figures of the 24-h XDF file."""
+    xdf = tmp / "ecg24h.xdf"
+    _xdf(day, xdf)
+    an = _run(_ANALYZE, str(xdf), str(tmp / "report"))
+    print(
+        f"24 h XDF ({xdf.stat().st_size / 1e6:.0f} MB, 1-s chunks), heartmind analyze end to "
+        f"end (read, events.jsonl, summary, {an['files'] - 4} plots): {an['wall']:.1f} s "
+        f"({86400 / an['wall']:,.0f}× real time), +{an['mem']:.0f} MB peak, "
+        f"{an['beats']} beats"
+    )
+    for mode, label in (("whole", "read_xdf (whole file)"), ("iter", "iter_xdf_chunks")):
+        rd = _run(_READ, str(xdf), mode)
+        print(f"24 h XDF, {label}: {rd['wall']:.2f} s, +{rd['mem']:.0f} MB peak")
+    xdf.unlink()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="skip the 24-h runs")
+    parser.add_argument(
+        "--xdf-only", action="store_true", help="only the 24-h XDF analyze and read figures"
+    )
     parser.add_argument("--latency-s", type=float, default=60.0, help="real-time session, s")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
+        if args.xdf_only:
+            day = Path(tmp) / "ecg24h.npy"
+            _signal(24, day)
+            bench_xdf_day(Path(tmp), day)
+            return
         one = Path(tmp) / "ecg1h.npy"
         _signal(1, one)
         hm = _run(_HEARTMIND, str(one))
@@ -162,13 +207,7 @@ def main() -> None:
                   f"({86400 / hm['wall']:,.0f}× real time), +{hm['mem']:.0f} MB, "
                   f"{hm['beats']} beats")  # fmt: skip
             print("24 h ECG, neurokit2 ecg_process: not run (needs more than 24 GB of memory)")
-            xdf = Path(tmp) / "ecg24h.xdf"
-            _xdf(day, xdf)
-            an = _run(_ANALYZE, str(xdf), str(Path(tmp) / "report"))
-            print(
-                f"24 h XDF, heartmind analyze end to end (read, events.jsonl, summary, "
-                f"{an['files'] - 4} plots): {an['wall']:.1f} s, +{an['mem']:.0f} MB"
-            )
+            bench_xdf_day(Path(tmp), day)
         lat = _run(_LATENCY, str(args.latency_s))
         print(
             f"beat-to-event, detector delay (sample time, 1 h): p50 {lat['delay_p50']:.0f} ms, "
