@@ -24,6 +24,7 @@ from ._scan import gather
 __all__ = [
     "BATCH_SAMPLES",
     "ChunkDamage",
+    "NumericFill",
     "batches",
     "decode_numeric",
     "decode_strings",
@@ -151,6 +152,86 @@ def batch_offsets(
     return offsets, has
 
 
+class NumericFill:
+    """A numeric stream's output arrays, allocated once and filled chunk range by range.
+
+    Parameters
+    ----------
+    buf
+        The file's bytes.
+    ranges
+        ``(n_chunks, 2)`` ``(content_start, content_end)`` byte ranges of its Samples chunks.
+    dtype, n_channels
+        Value format (little-endian) and channels.
+    tdiff
+        ``1 / nominal_srate`` in s (0 for irregular streams), for left-out timestamps.
+    prev
+        Timestamp (s) before the first sample, for a first sample without one.
+
+    Raises
+    ------
+    ChunkDamage
+        From the chunk lengths (here) or their samples (:meth:`advance`).
+    """
+
+    def __init__(
+        self,
+        buf: npt.NDArray[np.uint8],
+        ranges: npt.NDArray[np.int64],
+        dtype: np.dtype[Any],
+        n_channels: int,
+        tdiff: float,
+        prev: float = 0.0,
+    ) -> None:
+        self.ranges = ranges
+        self.dtype = dtype
+        self.vbytes = dtype.itemsize * n_channels
+        self.plan = plan_numeric(buf, ranges, self.vbytes)
+        total = int(self.plan[0].sum())
+        self.data: npt.NDArray[Any] = np.empty((total, n_channels), dtype.newbyteorder("="))
+        self.stamps = np.zeros(total, dtype=np.float64)
+        self.tdiff = tdiff
+        self.prev = prev
+        self.done = 0  # chunks decoded
+        self._pos = 0  # samples decoded
+        self._size = max(1, min(BATCH_SAMPLES, _BATCH_BYTES // (self.vbytes + 9)))
+
+    @property
+    def counts(self) -> npt.NDArray[np.int64]:
+        """Samples per chunk."""
+        return self.plan[0]
+
+    def advance(
+        self, buf: npt.NDArray[np.uint8], stop: int, release: Callable[[int], None] | None = None
+    ) -> None:
+        """Decode the chunks up to (not including) chunk ``stop``, batch by batch;
+        ``release(end)`` is called after each batch with the byte its last chunk ends at."""
+        for lo, hi in batches(self.plan[0][self.done : stop], self._size):
+            self._batch(buf, self.done + lo, self.done + hi)
+            if release is not None:
+                release(int(self.ranges[self.done + hi - 1, 1]))
+        self.done = max(self.done, stop)
+
+    def _batch(self, buf: npt.NDArray[np.uint8], lo: int, hi: int) -> None:
+        offsets, have = batch_offsets(buf, self.plan, self.ranges, self.vbytes, lo, hi)
+        pos, stop = self._pos, self._pos + offsets.shape[0]
+        part = self.stamps[pos:stop]
+        if have.all() and _LITTLE:
+            gather(buf, offsets + 1, 8, out=part.view("V8"))
+        else:
+            part[have] = gather(buf, offsets[have] + 1, 8).view("<f8")
+            before = float(self.stamps[pos - 1]) if pos else self.prev
+            fill_timestamps(part, have, self.tdiff, before)
+        offsets += 1 + 8 * have
+        vbytes = self.vbytes
+        if self.dtype.isnative and vbytes > 0 and _LITTLE:
+            gather(buf, offsets, vbytes, out=self.data[pos:stop].view(f"V{vbytes}").reshape(-1))
+        elif vbytes:
+            values = gather(buf, offsets, vbytes).view(self.dtype)
+            self.data[pos:stop] = values.reshape(-1, self.data.shape[1])
+        self._pos = stop
+
+
 def decode_numeric(
     buf: npt.NDArray[np.uint8],
     ranges: npt.NDArray[np.int64],
@@ -164,37 +245,13 @@ def decode_numeric(
     """Values ``(n, c)``, timestamps ``(n,)`` and samples per chunk of a numeric stream.
 
     The outputs are allocated once and filled batch by batch (:data:`BATCH_SAMPLES`
-    samples at most), left-out timestamps included (rebuilt from the last timestamp of
-    the batch before), so the temporaries stay small whatever the length of the stream. ``prev`` is
-    the timestamp (s) before the first sample, for a first sample without one;
-    ``release(end)`` is called after each batch with the byte offset its last chunk ends at.
+    samples at most; left-out timestamps rebuilt from the last one of the batch before),
+    so the temporaries stay small whatever the length of the stream. ``prev`` and
+    ``release`` are as in :class:`NumericFill`.
     """
-    vbytes = dtype.itemsize * n_channels
-    plan = plan_numeric(buf, ranges, vbytes)
-    total = int(plan[0].sum())
-    data = np.empty((total, n_channels), dtype=dtype.newbyteorder("="))
-    stamps = np.zeros(total, dtype=np.float64)
-    direct = dtype.isnative and vbytes > 0 and _LITTLE
-    size = max(1, min(BATCH_SAMPLES, _BATCH_BYTES // (vbytes + 9)))
-    pos = 0
-    for lo, hi in batches(plan[0], size):
-        offsets, have = batch_offsets(buf, plan, ranges, vbytes, lo, hi)
-        stop = pos + offsets.shape[0]
-        part = stamps[pos:stop]
-        if have.all() and _LITTLE:
-            gather(buf, offsets + 1, 8, out=part.view("V8"))
-        else:
-            part[have] = gather(buf, offsets[have] + 1, 8).view("<f8")
-            fill_timestamps(part, have, tdiff, float(stamps[pos - 1]) if pos else prev)
-        offsets += 1 + 8 * have
-        if direct:
-            gather(buf, offsets, vbytes, out=data[pos:stop].view(f"V{vbytes}").reshape(-1))
-        elif vbytes:
-            data[pos:stop] = gather(buf, offsets, vbytes).view(dtype).reshape(-1, n_channels)
-        pos = stop
-        if release is not None:
-            release(int(ranges[hi - 1, 1]))
-    return data, stamps, plan[0]
+    fill = NumericFill(buf, ranges, dtype, n_channels, tdiff, prev)
+    fill.advance(buf, ranges.shape[0], release)
+    return fill.data, fill.stamps, fill.counts
 
 
 def decode_strings(

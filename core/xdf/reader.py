@@ -12,7 +12,7 @@ import contextlib
 import logging
 import mmap
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..streams import StreamInfo
-from ._decode import ChunkDamage, decode_numeric, decode_strings
+from ._decode import ChunkDamage, NumericFill, decode_numeric, decode_strings
 from ._format import XdfError, XdfGap, info_from_header, parse_footer, parse_xml, xml_to_dict
 from ._scan import Scan, scan_chunks
 from ._sync import dejitter as _dejitter
@@ -30,6 +30,10 @@ from ._sync import synchronize as _synchronize
 __all__ = ["Pages", "XdfStream", "decode_samples", "open_file", "read_xdf", "wanted"]
 
 logger = logging.getLogger(__name__)
+
+#: Bytes of the file :func:`read_xdf` decodes at a time (all streams) before giving the
+#: window's memory-mapped pages back.
+WINDOW_BYTES = 8 << 20
 
 
 @dataclass(eq=False)
@@ -227,14 +231,90 @@ class Pages:
 def _streams(
     scan: Scan, raw: Any, name: str, ids: list[int], recover: bool, pages: Pages
 ) -> list[XdfStream]:
-    """Decode the chosen streams; the last one gives its pages back as it goes (no
-    later stream needs them), so a one-stream file never is resident whole."""
+    """Decode the chosen streams window by window of the file (:data:`WINDOW_BYTES`), each
+    into its final arrays, giving the pages of every window back once it is decoded."""
     buf = np.frombuffer(raw, dtype=np.uint8)
-    out = []
-    for i, sid in enumerate(ids):
-        release = pages.drop_before if i == len(ids) - 1 else None
-        out.append(_stream(scan, buf, sid, name, recover, release))
-    return out
+    fills = []
+    for sid in ids:
+        where = f"{name}, stream {sid}"
+        root = parse_xml(scan.headers[sid], f"{where} header")
+        ranges = scan.samples.get(sid, [])
+        fills.append(_StreamFill(buf, ranges, root, info_from_header(root, sid), where, recover))
+    size = buf.shape[0]
+    for end in range(WINDOW_BYTES, size + WINDOW_BYTES, WINDOW_BYTES):
+        for fill in fills:
+            fill.advance(buf, end)
+        pages.drop_before(end)
+    return [_stream(scan, sid, fill) for sid, fill in zip(ids, fills, strict=True)]
+
+
+class _StreamFill:
+    """One stream decoded window by window into arrays allocated once; with ``recover`` a
+    damaged chunk is dropped and the stream decoded again up to where it was."""
+
+    def __init__(
+        self,
+        buf: npt.NDArray[np.uint8],
+        ranges: list[tuple[int, int]],
+        root: Any,
+        info: StreamInfo,
+        where: str,
+        recover: bool,
+    ) -> None:
+        self.root, self.info, self.where, self.recover = root, info, where, recover
+        self.todo = np.array(ranges, dtype=np.int64).reshape(-1, 2)
+        self.fill: NumericFill | None = None
+        self.strings: tuple[npt.NDArray[Any], npt.NDArray[np.float64]] | None = None
+        if info.dtype == "string":  # markers: small, decoded at once
+            self.strings = decode_samples(buf, self.todo, root, info, where, recover)
+        else:
+            self._restart(buf, 0)
+
+    def _restart(self, buf: npt.NDArray[np.uint8], end: int) -> None:
+        tdiff = 1.0 / self.info.rate if self.info.rate > 0 else 0.0
+        dtype = np.dtype(self.info.dtype).newbyteorder("<")
+        n_channels = int(self.root.findtext("channel_count") or 0)
+        while True:
+            try:
+                self.fill = NumericFill(buf, self.todo, dtype, n_channels, tdiff)
+                self.fill.advance(buf, self._stop(end))
+                return
+            except ChunkDamage as exc:
+                self.todo = _drop(self.todo, exc, self.where, self.recover)
+
+    def _stop(self, end: int) -> int:
+        return int(np.searchsorted(self.todo[:, 0], end, side="left"))
+
+    def advance(self, buf: npt.NDArray[np.uint8], end: int) -> None:
+        """Decode the chunks whose content starts before byte ``end``."""
+        if self.fill is None:
+            return
+        try:
+            self.fill.advance(buf, self._stop(end))
+        except ChunkDamage as exc:
+            self.todo = _drop(self.todo, exc, self.where, self.recover)
+            self._restart(buf, end)
+
+    def result(self) -> tuple[npt.NDArray[Any], npt.NDArray[np.float64]]:
+        """Values and timestamps (s)."""
+        if self.strings is not None:
+            return self.strings
+        assert self.fill is not None
+        return self.fill.data, self.fill.stamps
+
+
+def _drop(
+    todo: npt.NDArray[np.int64], exc: ChunkDamage, where: str, recover: bool
+) -> npt.NDArray[np.int64]:
+    """``todo`` without the damaged chunk; raise :class:`XdfError` unless ``recover``."""
+    offset = int(todo[exc.index, 0])
+    if not recover:
+        raise XdfError(
+            f"{where}: Samples chunk at byte offset {offset - 6} is damaged "
+            f"({exc.reason}). Pass recover=True to skip damaged chunks."
+        ) from None
+    logger.warning("%s: skipped damaged chunk at byte %d (%s)", where, offset, exc.reason)
+    return np.delete(todo, exc.index, axis=0)
 
 
 def _decode(
@@ -242,7 +322,6 @@ def _decode(
     ranges: npt.NDArray[np.int64],
     root: Any,
     info: StreamInfo,
-    release: Callable[[int], None] | None = None,
     prev: float = 0.0,
 ) -> tuple[npt.NDArray[Any], npt.NDArray[np.float64], npt.NDArray[np.int64]]:
     tdiff = 1.0 / info.rate if info.rate > 0 else 0.0
@@ -250,7 +329,7 @@ def _decode(
     if info.dtype == "string":
         return decode_strings(buf, ranges, n_channels, tdiff, prev=prev)
     dtype = np.dtype(info.dtype).newbyteorder("<")
-    return decode_numeric(buf, ranges, dtype, n_channels, tdiff, prev=prev, release=release)
+    return decode_numeric(buf, ranges, dtype, n_channels, tdiff, prev=prev)
 
 
 def decode_samples(
@@ -260,7 +339,6 @@ def decode_samples(
     info: StreamInfo,
     where: str,
     recover: bool,
-    release: Callable[[int], None] | None = None,
     prev: float = 0.0,
 ) -> tuple[npt.NDArray[Any], npt.NDArray[np.float64]]:
     """Decode Samples chunks of one stream (``(content_start, content_end)`` byte ranges);
@@ -269,32 +347,15 @@ def decode_samples(
     todo = np.array(ranges, dtype=np.int64).reshape(-1, 2)
     while True:
         try:
-            data, stamps, _ = _decode(buf, todo, root, info, release, prev)
+            data, stamps, _ = _decode(buf, todo, root, info, prev)
             return data, stamps
         except ChunkDamage as exc:
-            offset = int(todo[exc.index, 0])
-            if not recover:
-                raise XdfError(
-                    f"{where}: Samples chunk at byte offset {offset - 6} is damaged "
-                    f"({exc.reason}). Pass recover=True to skip damaged chunks."
-                ) from None
-            logger.warning("%s: skipped damaged chunk at byte %d (%s)", where, offset, exc.reason)
-            todo = np.delete(todo, exc.index, axis=0)
+            todo = _drop(todo, exc, where, recover)
 
 
-def _stream(
-    scan: Scan,
-    buf: npt.NDArray[np.uint8],
-    sid: int,
-    name: str,
-    recover: bool,
-    release: Callable[[int], None] | None = None,
-) -> XdfStream:
-    where = f"{name}, stream {sid}"
-    root = parse_xml(scan.headers[sid], f"{where} header")
-    info = info_from_header(root, sid)
-    ranges = scan.samples.get(sid, [])
-    data, stamps = decode_samples(buf, ranges, root, info, where, recover, release)
+def _stream(scan: Scan, sid: int, fill: _StreamFill) -> XdfStream:
+    where, root, info = fill.where, fill.root, fill.info
+    data, stamps = fill.result()
     offsets = np.array(scan.offsets.get(sid, []), dtype=np.float64).reshape(-1, 2)
     footer_raw = scan.footers.get(sid)
     footer: dict[str, Any] = {}

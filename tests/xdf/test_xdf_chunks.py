@@ -17,6 +17,7 @@ from test_xdf_pyxdf import _foreign_file, _recording
 from heartmind import StreamInfo
 from heartmind.xdf import XdfBlock, XdfError, XdfWriter, iter_xdf_chunks, read_xdf
 from heartmind.xdf import _decode as decode_module
+from heartmind.xdf import reader as reader_module
 
 
 def _late(path: Path) -> None:
@@ -141,6 +142,29 @@ def test_damaged_chunk_raises_or_is_skipped(tmp_path: Path) -> None:
     _assert_same(blocks, streams)
 
 
+def test_damaged_samples_found_in_a_later_window(tmp_path: Path, monkeypatch: Any) -> None:
+    """A sample with the wrong TimestampBytes, found while decoding a later window: the
+    stream is decoded again without that chunk (recover), or the error names it."""
+    path = tmp_path / "late-damage.xdf"
+    _damaged_base(path)
+    raw = bytearray(path.read_bytes())
+    pos = raw.index(b"\x03\x00\x01\x00\x00\x00", 2 * len(raw) // 3) + 6
+    assert raw[pos] == 1 and raw[pos + 2] == 8  # 50 samples, every timestamp written
+    raw[pos + 2 + 13] = 0  # the second sample claims to have none
+    path.write_bytes(bytes(raw))
+    whole = read_xdf(path, recover=True)
+    assert [s.n_samples for s in whole] == [550, 60]
+    monkeypatch.setattr(reader_module, "WINDOW_BYTES", 300)
+    with pytest.raises(XdfError, match=rf"stream 1: Samples chunk at byte offset {pos - 6}"):
+        read_xdf(path)
+    windowed = read_xdf(path, recover=True)
+    blocks, _ = _joined(path, block_bytes=300, recover=True)
+    for a, b in zip(whole, windowed, strict=True):
+        np.testing.assert_array_equal(a.time_stamps, b.time_stamps)
+        np.testing.assert_array_equal(a.time_series, b.time_series)
+    _assert_same(blocks, whole)
+
+
 def test_bad_block_size(tmp_path: Path) -> None:
     path = tmp_path / "r.xdf"
     _recording(path)
@@ -148,11 +172,13 @@ def test_bad_block_size(tmp_path: Path) -> None:
         next(iter_xdf_chunks(path, block_bytes=0))
 
 
-@pytest.mark.parametrize("name", ["foreign", "deduced", "truncated"])
+@pytest.mark.parametrize("name", list(FILES))
 def test_small_batches_match_pyxdf(tmp_path: Path, monkeypatch: Any, name: str) -> None:
-    """Batches and timestamp-filling blocks far smaller than a chunk: still exact."""
+    """Batches, timestamp-filling blocks and read_xdf's file windows far smaller than a
+    chunk: still exact."""
     monkeypatch.setattr(decode_module, "BATCH_SAMPLES", 7)
     monkeypatch.setattr(decode_module, "_FILL_BLOCK", 5)
+    monkeypatch.setattr(reader_module, "WINDOW_BYTES", 333)
     path = tmp_path / f"{name}.xdf"
     FILES[name](path)
     kit.assert_same_as_pyxdf(path)
