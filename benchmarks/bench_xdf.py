@@ -12,7 +12,8 @@ Figures printed:
 * read time of a synthetic 1-hour recording of 8 streams (~0.55 GB): ECG 500 Hz,
   PPG 100 Hz, EEG 32 ch 500 Hz (double64), EDA 32 Hz, RSP 50 Hz, ACC 3 ch 100 Hz,
   HR 4 Hz and string markers, written in 0.1 s chunks with jittered timestamps, read by
-  ``heartmind.xdf.read_xdf`` and by ``pyxdf.load_xdf`` (no sync, no dejitter).
+  ``heartmind.xdf.read_xdf`` and by ``pyxdf.load_xdf`` (no sync, no dejitter), and the
+  peak memory of ``read_xdf`` and ``iter_xdf_chunks`` on it, each in its own process.
 
 Files go to a temporary directory that is deleted afterwards.
 """
@@ -20,6 +21,8 @@ Files go to a temporary directory that is deleted afterwards.
 from __future__ import annotations
 
 import argparse
+import json
+import subprocess
 import sys
 import tempfile
 import time
@@ -98,6 +101,32 @@ def make_recording(path: Path, hours: float = 1.0, chunk_s: float = 0.1) -> None
                     writer.write_clock_offset(sid, t0, 0.0)
 
 
+_PEAK = """
+import json, sys
+from heartmind.xdf import iter_xdf_chunks, read_xdf
+def status(key):  # VmHWM is per address space: not inherited from the parent, unlike ru_maxrss
+    with open("/proc/self/status") as f:
+        return next(int(x.split()[1]) for x in f if x.startswith(key)) / 1024.0
+base = status("VmRSS:")
+if sys.argv[2] == "whole":
+    read_xdf(sys.argv[1])
+else:
+    for block in iter_xdf_chunks(sys.argv[1]):
+        pass
+print(json.dumps(status("VmHWM:") - base))
+"""
+
+
+def peak_mb(path: Path, mode: str) -> float:
+    """Peak RSS in MB above the process after its imports, reading ``path`` in a fresh
+    process (Linux: from ``/proc/self/status``): ``mode`` is ``"whole"`` (read_xdf) or
+    ``"iter"`` (iter_xdf_chunks)."""
+    proc = subprocess.run(
+        [sys.executable, "-c", _PEAK, str(path), mode], capture_output=True, text=True, check=True
+    )
+    return float(json.loads(proc.stdout.strip().splitlines()[-1]))
+
+
 def bench_read(folder: Path, with_pyxdf: bool) -> None:
     """Print the read time of the 1-hour file, by heartmind and optionally pyxdf."""
     path = folder / "hour.xdf"
@@ -115,6 +144,10 @@ def bench_read(folder: Path, with_pyxdf: bool) -> None:
     print(
         f"read: heartmind.xdf.read_xdf {min(times):.2f} s "
         f"(best of 3; {size / MB / min(times):.0f} MB/s)"
+    )
+    print(
+        f"read memory (peak above the imports, own process): read_xdf "
+        f"+{peak_mb(path, 'whole'):.0f} MB, iter_xdf_chunks +{peak_mb(path, 'iter'):.0f} MB"
     )
     if with_pyxdf:
         import pyxdf
