@@ -184,48 +184,45 @@ def read_xdf(
 
 
 class Pages:
-    """Gives the pages of a memory-mapped file back to the OS once they are decoded.
+    """Gives the pages of a memory-mapped file back to the OS once they are read.
 
     A read-only file mapping counts in the process's resident memory for every page it
     touched; ``madvise(MADV_DONTNEED)`` unmaps them (the data stays in the page cache, so
-    touching a page again only maps it back). A no-op for files read into ``bytes``.
+    touching a page again only maps it back). A no-op for files read into ``bytes`` and
+    where ``madvise`` is missing or refused.
     """
 
     def __init__(self, mapped: mmap.mmap | None) -> None:
         ok = mapped is not None and hasattr(mapped, "madvise") and hasattr(mmap, "MADV_DONTNEED")
         self._mapped = mapped if ok else None
-        self._done = 0
-        self._scanned = 0
+        self._scanned = 0  # bytes given back during the header scan
+        self._decoded = 0  # bytes given back during decoding
 
-    def _advise(self, start: int, length: int) -> None:
-        if self._mapped is None or length <= 0:
-            return
+    def _upto(self, start: int, end: int) -> int:
+        """Unmap the whole pages from ``start`` to byte ``end``; the new start."""
+        if self._mapped is None:
+            return start
+        aligned = min(end, len(self._mapped)) // mmap.PAGESIZE * mmap.PAGESIZE
+        if aligned <= start:
+            return start
         try:
-            self._mapped.madvise(mmap.MADV_DONTNEED, start, length)
+            self._mapped.madvise(mmap.MADV_DONTNEED, start, aligned - start)
         except (OSError, ValueError):  # not supported here: keep the pages
             self._mapped = None
+        return aligned
 
     def drop_scanned(self, end: int) -> None:
-        """Unmap the pages before byte offset ``end`` during the scan (may be repeated)."""
-        aligned = (
-            min(end, len(self._mapped)) // mmap.PAGESIZE * mmap.PAGESIZE if self._mapped else 0
-        )
-        self._advise(self._scanned, aligned - self._scanned)
-        self._scanned = max(self._scanned, aligned)
+        """During the header scan: unmap the pages before byte offset ``end``."""
+        self._scanned = self._upto(self._scanned, end)
 
     def drop_all(self) -> None:
-        """Unmap every page."""
+        """Unmap every page (decoding starts from the beginning again)."""
         if self._mapped is not None:
-            self._advise(0, len(self._mapped))
+            self._upto(0, len(self._mapped))
 
     def drop_before(self, end: int) -> None:
-        """Unmap the whole pages before byte offset ``end`` (not yet given back)."""
-        if self._mapped is None:
-            return
-        aligned = min(end, len(self._mapped)) // mmap.PAGESIZE * mmap.PAGESIZE
-        if aligned > self._done:
-            self._advise(self._done, aligned - self._done)
-            self._done = aligned
+        """During decoding: unmap the pages before byte offset ``end``."""
+        self._decoded = self._upto(self._decoded, end)
 
 
 def _streams(
