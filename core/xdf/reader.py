@@ -1,7 +1,10 @@
 """Vectorised XDF 1.0 reader: :func:`read_xdf` and the :class:`XdfStream` it returns.
 
-The file is memory-mapped, its chunk headers are walked once (:mod:`._scan`), and each
-stream's Samples chunks are then decoded in one go with numpy (:mod:`._decode`). Without
+The file is memory-mapped and its chunk headers are walked once (:mod:`._scan`); each
+numeric stream's output arrays are then allocated once (its sample count is known from
+the chunk headers) and filled with numpy (:mod:`._decode`) window by window of the file,
+in batches, so temporaries stay small, and the pages of each decoded window are given back
+to the OS (:class:`Pages`): the peak memory is about the returned arrays. Without
 ``synchronize_clocks`` and ``dejitter`` the samples and timestamps are bit-identical to
 ``pyxdf.load_xdf(path, synchronize_clocks=False, dejitter_timestamps=False)``.
 """
