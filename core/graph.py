@@ -94,8 +94,11 @@ class Graph:
     def _routes_for_event(self, topic: str) -> tuple[Node, ...]:
         routes = self._event_routes.get(topic)
         if routes is None:
+            prefix = f"{topic}@"
             routes = tuple(
-                p for p in self.processors if topic in p.event_topics or "*" in p.event_topics
+                p
+                for p in self.processors
+                if any(s in ("*", topic) or s.startswith(prefix) for s in p.event_topics)
             )
             self._event_routes[topic] = routes
         return routes
@@ -120,7 +123,7 @@ class Graph:
             self.events_published += 1
             self.dispatcher.publish(item)
             for proc in self._routes_for_event(item.topic):
-                if not proc.disabled and proc.name != producer:
+                if not proc.disabled and proc.name != producer and _selects(proc, item):
                     self._call(proc, proc.obj.on_event, item)
         else:
             node = self.by_name.get(producer)
@@ -168,6 +171,15 @@ class Graph:
         for proc in self.processors:
             if not proc.disabled:
                 self._call(proc, _flush_of(proc.obj), None)
+
+
+def _selects(proc: Node, event: Event) -> bool:
+    """True if an event topic selector of ``proc`` takes ``event``: ``"topic"``, ``"*"``, or
+    ``"topic@source"`` for the events of one producing component only."""
+    selectors = proc.event_topics
+    if event.topic in selectors or "*" in selectors:
+        return True
+    return f"{event.topic}@{event.source}" in selectors
 
 
 def _flush_of(processor: Processor) -> Callable[[Any], Iterable[Any]]:

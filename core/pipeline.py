@@ -15,6 +15,8 @@ Example (``examples/pipelines/ecg_heart_rate.toml``)::
     [processors.hr]
     spec = "heart-rate"
     inputs = ["participant"]      # upstream instances, optionally "name:TYPE"
+    # events = ["stress@fusion"]  # event topics taken (default: the spec's); "topic@source"
+    #                             # takes that topic from one component only
 
     [consumers.console]
     spec = "console"
@@ -40,7 +42,7 @@ Kind = Literal["sensors", "processors", "consumers"]
 _KINDS: tuple[Kind, ...] = ("sensors", "processors", "consumers")
 _COMPONENT_KEYS: dict[str, set[str]] = {
     "sensors": {"spec", "options"},
-    "processors": {"spec", "options", "inputs"},
+    "processors": {"spec", "options", "inputs", "events"},
     "consumers": {"spec", "options", "topics", "streams"},
 }
 _SESSION_KEYS = {"clock", "start", "duration", "seed"}
@@ -55,6 +57,7 @@ class ComponentConfig:
     spec: str
     options: dict[str, Any] = field(default_factory=dict)
     inputs: tuple[str, ...] | None = None
+    events: tuple[str, ...] | None = None
     topics: tuple[str, ...] | None = None
     streams: tuple[str, ...] | None = None
     where: str = ""
@@ -167,7 +170,7 @@ def _component(kind: Kind, name: str, table: Any, source: str) -> ComponentConfi
     if not isinstance(options, Mapping):
         raise ConfigError(f"{where} options must be a table.")
     cfg = ComponentConfig(kind=kind, name=name, spec=spec, options=dict(options), where=where)
-    for key in ("inputs", "topics", "streams"):
+    for key in ("inputs", "events", "topics", "streams"):
         if key in table:
             value = table[key]
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):

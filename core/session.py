@@ -130,7 +130,7 @@ class Session:
             if c.kind == "sensors":
                 self.add_sensor(c.spec, name=c.name, **options)
             elif c.kind == "processors":
-                self.add_processor(c.spec, name=c.name, inputs=c.inputs, **options)
+                self.add_processor(c.spec, name=c.name, inputs=c.inputs, events=c.events, **options)
             else:
                 self.add_consumer(
                     c.spec, name=c.name, topics=c.topics, streams=c.streams, **options
@@ -197,7 +197,9 @@ class Session:
 
         ``inputs`` names upstream components (``"name"`` or ``"name:TYPE"``, ``"*"`` any);
         by default it takes every *sensor* stream of the types its spec accepts.
-        ``input_types``/``events`` override the spec's accepted stream types/event topics.
+        ``input_types``/``events`` override the spec's accepted stream types/event topics;
+        an event selector ``"topic@source"`` takes that topic from one component only
+        (e.g. ``"stress@fusion"``).
         """
         obj, node_name, spec = self._make("processors", processor, name, options)
         types = tuple(input_types) if input_types is not None else (spec.inputs if spec else ("*",))

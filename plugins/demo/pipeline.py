@@ -7,33 +7,28 @@
       -> behaviour-emotion (KEYS, MOUSE)         -> fusion
     every stream and event -> xdf-recorder (demo.xdf) and jsonl (events.jsonl)
 
-Two processors are wrapped in :class:`EventFilter`, because routing by topic alone would
-feed them more than they should see: ``heart-emotion`` gets the ECG beats only (the PPG
-pulses are a second estimate of the same heart), and ``calendar`` gets the *fused* stress
-only (the per-modality estimates would make its hysteresis flicker).
+Two processors take events from one producer only (``"topic@source"`` selectors), because
+routing by topic alone would feed them more than they should see: ``heart-emotion`` gets
+the ECG beats of ``heart-rate`` only (the PPG pulses are a second estimate of the same
+heart), and ``calendar`` gets the *fused* stress only (the per-modality estimates would make
+its hysteresis flicker).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from heartmind.components import Context, Output, Processor
-from heartmind.events import Event
 from heartmind.plugin_manager import PluginManager
 from heartmind.session import Session
-from heartmind.specs import validate_options
-from heartmind.streams import Chunk
 
 __all__ = [
     "DEMO_START",
     "DemoConfig",
     "DemoPipeline",
-    "EventFilter",
     "build_session",
     "calendar_path",
     "state_path",
@@ -105,54 +100,6 @@ class DemoConfig:
         return self.out / "events.jsonl"
 
 
-class EventFilter(Processor):
-    """Pass to ``inner`` only the events ``accept`` lets through (chunks: all of them).
-
-    Parameters
-    ----------
-    inner
-        The wrapped processor; its outputs are returned unchanged.
-    accept
-        Predicate on each event routed to this processor.
-    """
-
-    def __init__(self, inner: Processor, accept: Callable[[Event], bool]) -> None:
-        self.inner = inner
-        self.accept = accept
-
-    def start(self, context: Context) -> None:
-        self.inner.start(context)
-
-    def process(self, chunk: Chunk) -> Iterable[Output]:
-        return self.inner.process(chunk)
-
-    def on_event(self, event: Event) -> Iterable[Output]:
-        return self.inner.on_event(event) if self.accept(event) else ()
-
-    def flush(self) -> Iterable[Output]:
-        return self.inner.flush()
-
-    def stop(self) -> None:
-        self.inner.stop()
-
-
-def _make(manager: PluginManager, spec_name: str, **options: Any) -> Processor:
-    """Build a processor from its spec, with validated options, as the session would."""
-    spec = manager.get("processors", spec_name)
-    opts = validate_options(spec.options, options, f"demo processor {spec_name!r} options")
-    obj = spec.factory(**opts)
-    assert isinstance(obj, Processor)
-    return obj
-
-
-def _is_ecg_beat(event: Event) -> bool:
-    return str(getattr(event, "stream", "")).endswith("-ECG")
-
-
-def _is_fused(event: Event) -> bool:
-    return getattr(event, "modality", "") == "fused"
-
-
 @dataclass(frozen=True)
 class DemoPipeline:
     """The built session and the live calendar processor inside it."""
@@ -198,19 +145,18 @@ def build_session(config: DemoConfig, manager: PluginManager) -> DemoPipeline:
     session.add_processor("ppg-rate")
     session.add_processor("eda")
     session.add_processor("respiration")
-    emotion = _make(manager, "heart-emotion", model=EMOTION_MODEL)
     session.add_processor(
-        EventFilter(emotion, _is_ecg_beat),
-        name="heart-emotion",
-        input_types=(),
-        events=("heart_beat",),
+        "heart-emotion", model=EMOTION_MODEL, input_types=(), events=["heart_beat@heart-rate"]
     )
     session.add_processor("behaviour-emotion")
     session.add_processor("stress")
     session.add_processor("fusion")
-    calendar = _make(manager, "calendar", ics=config.ics or calendar_path(), apply=False)
-    session.add_processor(
-        EventFilter(calendar, _is_fused), name="calendar", input_types=(), events=("stress",)
+    calendar = session.add_processor(
+        "calendar",
+        ics=config.ics or calendar_path(),
+        apply=False,
+        input_types=(),
+        events=["stress@fusion"],
     )
     session.add_consumer("xdf-recorder", path=str(config.xdf), overwrite=True)
     session.add_consumer("jsonl", path=str(config.events))

@@ -241,3 +241,25 @@ def test_duplicate_component_names_across_kinds(pm: PluginManager) -> None:
     }
     with pytest.raises(ConfigError, match=r"two components are named 'x'"):
         Session(Pipeline.from_dict(data, source="dict"), plugins=pm)
+
+
+def test_processor_event_selectors_are_read_from_the_file() -> None:
+    from heartmind.pipeline import Pipeline
+
+    pipeline = Pipeline.from_dict(
+        {
+            "sensors": {"s": {"spec": "simulator"}},
+            "processors": {"cal": {"spec": "calendar", "events": ["stress@fusion"]}},
+        },
+        source="p.toml",
+    )
+    (proc,) = [c for c in pipeline.components if c.kind == "processors"]
+    assert proc.events == ("stress@fusion",)
+    with pytest.raises(ConfigError, match=r"\[processors.cal\] events must be a list"):
+        Pipeline.from_dict(
+            {
+                "sensors": {"s": {"spec": "simulator"}},
+                "processors": {"cal": {"spec": "calendar", "events": "stress"}},
+            },
+            source="p.toml",
+        )

@@ -497,3 +497,26 @@ def test_async_iterator_ends_on_its_own_when_the_sources_are_done() -> None:
         return items
 
     assert len(asyncio.run(asyncio.wait_for(collect(), 20))) == 12
+
+
+def test_event_selectors_can_name_the_producing_component() -> None:
+    class Echo(Processor):
+        def __init__(self) -> None:
+            self.seen: list[str] = []
+
+        def process(self, chunk: Chunk) -> Iterable[Output]:
+            return ()
+
+        def on_event(self, event: Event) -> Iterable[Output]:
+            self.seen.append(event.source)
+            return ()
+
+    session = Session(clock="virtual", start=START)
+    session.add_sensor(GeneratedSensor("ecg", n_chunks=5), name="ecg")
+    session.add_processor(RateProcessor(), name="a")
+    session.add_processor(RateProcessor(), name="b")
+    only_b = session.add_processor(Echo(), name="only-b", events=["heart_rate@b"])
+    every = session.add_processor(Echo(), name="every", events=["heart_rate"])
+    session.run()
+    assert only_b.seen == ["b"] * 5  # type: ignore[attr-defined]
+    assert sorted(set(every.seen)) == ["a", "b"]  # type: ignore[attr-defined]
