@@ -7,9 +7,10 @@ further, so subscribers see an input before what was derived from it.
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from .clock import Clock
@@ -115,11 +116,7 @@ class Graph:
                     self._call(proc, proc.obj.process, item)
         elif isinstance(item, Event):
             if not item.time or not item.source:
-                item = replace(
-                    item,
-                    time=item.time or self.clock.iso(item.timestamp),
-                    source=item.source or producer,
-                )
+                item = _stamped(item, item.time or self.clock.iso(item.timestamp), producer)
             self.events_published += 1
             self.dispatcher.publish(item)
             for proc in self._routes_for_event(item.topic):
@@ -171,6 +168,18 @@ class Graph:
         for proc in self.processors:
             if not proc.disabled:
                 self._call(proc, _flush_of(proc.obj), None)
+
+
+def _stamped(event: Event, time: str, producer: str) -> Event:
+    """A copy of ``event`` with ``time`` and (if empty) ``source`` filled in.
+
+    The fields were validated when the event was built; only these two strings change, so
+    the copy skips ``__post_init__`` (``dataclasses.replace`` would validate again).
+    """
+    stamped = copy.copy(event)
+    object.__setattr__(stamped, "time", time)
+    object.__setattr__(stamped, "source", event.source or producer)
+    return stamped
 
 
 def _selects(proc: Node, event: Event) -> bool:
