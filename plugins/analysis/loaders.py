@@ -1,14 +1,14 @@
 """Reading recordings for analysis: XDF, EDF/BDF/FIF (MNE), CSV and WFDB.
 
 Every file becomes a list of :class:`~heartmind.plugins.replay.sources.Track` objects (one
-stream each, read-only arrays, no extra copies). XDF uses :func:`heartmind.xdf.read_xdf`;
-EDF/BDF/FIF the replay plugin's MNE reader; CSV pandas (numpy if pandas is missing);
-WFDB the ``wfdb`` package (``signal`` extra). Heavy readers load only when needed.
+stream each, read-only arrays, no extra copies). XDF and EDF/BDF/FIF use the replay
+plugin's readers (:func:`~heartmind.plugins.replay.sources.xdf_tracks`, MNE); CSV pandas
+(numpy if pandas is missing); WFDB the ``wfdb`` package (``signal`` extra). Heavy readers
+load only when needed.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import math
 from collections.abc import Sequence
@@ -19,7 +19,13 @@ import numpy as np
 import numpy.typing as npt
 
 from heartmind.errors import ConfigError, MissingExtraError
-from heartmind.plugins.replay.sources import Track, drop_nonfinite, load_tracks, select_tracks
+from heartmind.plugins.replay.sources import (
+    Track,
+    drop_nonfinite,
+    load_tracks,
+    select_tracks,
+    xdf_tracks,
+)
 from heartmind.streams import StreamInfo
 
 __all__ = ["ANALYSED_TYPES", "FORMATS", "guess_type", "load_recording", "recording_kind"]
@@ -111,7 +117,7 @@ def load_recording(
         if not p.is_file():
             raise ConfigError(f"analyze: {p} does not exist or is not a file; check the path.")
         if kind == "xdf":
-            tracks = _xdf_tracks(p)
+            tracks = xdf_tracks(p, who="analyze", rename_by_id=True)
         elif kind == "csv":
             tracks = _csv_tracks(p, rate, default_type)
         else:
@@ -123,26 +129,6 @@ def _readonly(arr: npt.NDArray[Any]) -> npt.NDArray[Any]:
     arr = np.ascontiguousarray(arr)
     arr.setflags(write=False)
     return arr
-
-
-def _xdf_tracks(path: Path) -> list[Track]:
-    from heartmind.xdf import XdfError, read_xdf
-
-    try:
-        streams = read_xdf(path)
-    except XdfError as exc:
-        raise ConfigError(f"analyze: cannot read {path}: {exc}") from None
-    out: list[Track] = []
-    names: set[str] = set()
-    for s in streams:
-        info = dataclasses.replace(s.info, type=s.info.type.upper())
-        if info.name in names:
-            info = dataclasses.replace(info, name=f"{info.name}-{s.stream_id}")
-        names.add(info.name)
-        data = s.time_series.reshape(s.n_samples, info.n_channels)
-        gaps = tuple((g.start, g.end, g.n_lost, g.reason) for g in s.gaps)
-        out.append(Track(info, _readonly(data), _readonly(s.time_stamps), gaps))
-    return out
 
 
 def _group_columns(channels: Sequence[str], default_type: str) -> dict[str, list[int]]:

@@ -1,8 +1,9 @@
 """A sensor that plays in-memory tracks as chunks, in global timestamp order.
 
 The same windowing as the ``replay`` sensor (windows of ``chunk_duration`` s from the
-recording start, every stream with samples in a window giving one chunk), but timestamps
-are shifted per chunk, so a 24-hour recording is never copied whole.
+recording start, every stream with samples in a window giving one chunk, timestamps shifted
+per chunk: :func:`~heartmind.plugins.replay.sources.track_chunks`), for tracks already in
+memory.
 """
 
 from __future__ import annotations
@@ -11,11 +12,9 @@ import logging
 import math
 from collections.abc import Iterator, Sequence
 
-import numpy as np
-
 from heartmind.components import Context, Output, Sensor
 from heartmind.errors import ConfigError
-from heartmind.plugins.replay.sources import Track, recording_start
+from heartmind.plugins.replay.sources import Track, recording_start, track_chunks, window_edges
 from heartmind.streams import Chunk, StreamInfo
 
 __all__ = ["TrackSensor"]
@@ -92,17 +91,7 @@ class TrackSensor(Sensor):
         self._items = None
 
     def _generate(self) -> Iterator[Chunk]:
-        cd = self.chunk_duration
-        n_windows = max(1, math.floor(self.duration / cd) + 1)
-        edges = self.origin + cd * np.arange(n_windows + 1, dtype=np.float64)
-        edges[-1] = math.inf
-        bounds = [np.searchsorted(t.timestamps, edges, side="left") for t in self.tracks]
-        for j in range(n_windows):
-            out: list[Chunk] = []
-            for track, idx in zip(self.tracks, bounds, strict=True):
-                a, b = int(idx[j]), int(idx[j + 1])
-                if b > a:
-                    ts = track.timestamps[a:b] + self.shift
-                    out.append(Chunk(track.data[a:b], ts, track.info))
-            out.sort(key=lambda c: c.first_timestamp)
-            yield from out
+        edges = window_edges(self.origin, self.duration, self.chunk_duration)
+        for chunks in track_chunks(self.tracks, edges, self.shift):
+            chunks.sort(key=lambda c: c.first_timestamp)
+            yield from chunks

@@ -17,7 +17,15 @@ from heartmind.errors import ConfigError
 from heartmind.events import Gap
 from heartmind.streams import Chunk, StreamInfo
 
-from .sources import Track, drop_nonfinite, load_tracks, recording_start, select_tracks
+from .sources import (
+    Track,
+    drop_nonfinite,
+    load_tracks,
+    recording_start,
+    select_tracks,
+    track_chunks,
+    window_edges,
+)
 
 __all__ = ["ReplaySensor"]
 
@@ -169,28 +177,12 @@ class ReplaySensor(Sensor):
 
     def _generate(self, source: str) -> Iterator[Output]:
         """Chunks (and gap events) window by window, each window sorted by timestamp."""
-        cd = self.chunk_duration
-        n_windows = max(1, math.floor(self.duration / cd) + 1)
-        edges = self.origin + cd * np.arange(n_windows + 1, dtype=np.float64)
-        edges[-1] = math.inf
-        shifted = [self._shifted(t.timestamps) for t in self.tracks]
-        bounds = [np.searchsorted(t.timestamps, edges, side="left") for t in self.tracks]
+        edges = window_edges(self.origin, self.duration, self.chunk_duration)
         gaps = self._gaps(source, edges)
-        for j in range(n_windows):
-            out: list[Output] = list(gaps.get(j, ()))
-            for track, ts, idx in zip(self.tracks, shifted, bounds, strict=True):
-                a, b = int(idx[j]), int(idx[j + 1])
-                if b > a:
-                    out.append(Chunk(track.data[a:b], ts[a:b], track.info))
+        for j, chunks in enumerate(track_chunks(self.tracks, edges, self._shift)):
+            out: list[Output] = [*gaps.get(j, ()), *chunks]
             out.sort(key=_first)
             yield from out
-
-    def _shifted(self, ts: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-        if self._shift == 0.0:
-            return ts
-        out = ts + self._shift
-        out.setflags(write=False)
-        return out
 
     def _gaps(self, source: str, edges: npt.NDArray[np.float64]) -> dict[int, list[Output]]:
         """Gap events of every track, keyed by the window that holds the gap's end."""

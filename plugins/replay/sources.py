@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Sequence
+import math
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,9 +20,19 @@ import numpy.typing as npt
 
 from heartmind.errors import ConfigError
 from heartmind.extras import require
-from heartmind.streams import StreamInfo
+from heartmind.streams import Chunk, StreamInfo
 
-__all__ = ["SUFFIXES", "Track", "drop_nonfinite", "load_tracks", "recording_start", "select_tracks"]
+__all__ = [
+    "SUFFIXES",
+    "Track",
+    "drop_nonfinite",
+    "load_tracks",
+    "recording_start",
+    "select_tracks",
+    "track_chunks",
+    "window_edges",
+    "xdf_tracks",
+]
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +116,7 @@ def load_tracks(path: str | Path) -> list[Track]:
     kind = _kind(path)
     if not path.is_file():
         raise ConfigError(f"replay: {path} does not exist or is not a file; check the path.")
-    tracks = _xdf_tracks(path) if kind == "xdf" else _mne_tracks(path, kind)
+    tracks = xdf_tracks(path) if kind == "xdf" else _mne_tracks(path, kind)
     return _unique_names(tracks)
 
 
@@ -117,16 +128,42 @@ def _frozen(arr: npt.NDArray[Any]) -> npt.NDArray[Any]:
     return arr
 
 
-def _xdf_tracks(path: Path) -> list[Track]:
+def xdf_tracks(path: Path, *, who: str = "replay", rename_by_id: bool = False) -> list[Track]:
+    """Every stream of an XDF file as a :class:`Track`: the one XDF reader of both plugins.
+
+    Data and timestamps are those :func:`heartmind.xdf.read_xdf` decoded, frozen without
+    a copy (they own their memory), so chunks cut from them need no copies either.
+
+    Parameters
+    ----------
+    path
+        An existing ``.xdf`` file.
+    who
+        The command named in error messages (``"replay"``, ``"analyze"``).
+    rename_by_id
+        Give a stream whose name an earlier stream already has the name
+        ``<name>-<stream id>`` (the first keeps its name), as ``analyze`` always has.
+        Without it names are left as recorded: :func:`load_tracks` renames duplicates
+        afterwards, for every file type alike.
+
+    Raises
+    ------
+    ConfigError
+        The file cannot be read as XDF.
+    """
     from heartmind.xdf import XdfError, read_xdf
 
     try:
         streams = read_xdf(path)
     except XdfError as exc:
-        raise ConfigError(f"replay: cannot read {path}: {exc}") from None
-    out = []
+        raise ConfigError(f"{who}: cannot read {path}: {exc}") from None
+    out: list[Track] = []
+    names: set[str] = set()
     for s in streams:
         info = dataclasses.replace(s.info, type=s.info.type.upper())
+        if rename_by_id and info.name in names:
+            info = dataclasses.replace(info, name=f"{info.name}-{s.stream_id}")
+        names.add(info.name)
         data = s.time_series
         if data.shape != (s.n_samples, info.n_channels):
             data = data.reshape(s.n_samples, info.n_channels)
@@ -284,3 +321,36 @@ def drop_nonfinite(track: Track) -> Track:
     log.warning("stream %s: %d samples with NaN/inf are left out", track.info.name, bad.sum())
     keep = ~bad
     return Track(track.info, _frozen(track.data[keep]), _frozen(ts[keep]), tuple(gaps))
+
+
+def window_edges(origin: float, duration: float, chunk_duration: float) -> npt.NDArray[np.float64]:
+    """Edges in s of the playback windows: every ``chunk_duration`` from ``origin`` on, the
+    last window open-ended (so that it holds the last sample), at least one window."""
+    n_windows = max(1, math.floor(duration / chunk_duration) + 1)
+    edges = origin + chunk_duration * np.arange(n_windows + 1, dtype=np.float64)
+    edges[-1] = math.inf
+    return edges
+
+
+def track_chunks(
+    tracks: Sequence[Track], edges: npt.NDArray[np.float64], shift: float = 0.0
+) -> Iterator[list[Chunk]]:
+    """Per window (see :func:`window_edges`), a chunk for every track with samples in it,
+    in the order of ``tracks``; timestamps moved by ``shift`` s.
+
+    Only each chunk's timestamps are shifted (a new read-only array, which the chunk keeps
+    without copying it); samples, and timestamps when ``shift`` is 0, are views of the
+    tracks' arrays. A whole recording is never copied.
+    """
+    bounds = [np.searchsorted(t.timestamps, edges, side="left") for t in tracks]
+    for j in range(len(edges) - 1):
+        out: list[Chunk] = []
+        for track, idx in zip(tracks, bounds, strict=True):
+            a, b = int(idx[j]), int(idx[j + 1])
+            if b > a:
+                ts = track.timestamps[a:b]
+                if shift != 0.0:
+                    ts = ts + shift
+                    ts.setflags(write=False)
+                out.append(Chunk(track.data[a:b], ts, track.info))
+        yield out
