@@ -4,7 +4,8 @@ Provides
 
 * the ``calendar`` **processor** (``events=("stress",)``, outputs ``calendar_change``):
   a processor rather than a consumer because it publishes ``CalendarChange`` events;
-* the ``heartmind calendar plan|undo`` **command**.
+* the ``heartmind calendar plan|undo`` **command**;
+* :func:`check_plan`, the policy's guarantees as one checker (used by tests and the demo).
 
 Importing this module is cheap: icalendar, recurring-ical-events and caldav load only
 when a plan is made (extra ``heartmind[calendar]``). See ``docs/adapters/calendar.md``.
@@ -19,8 +20,9 @@ import heartmind
 from heartmind import CommandSpec, Option, ProcessorSpec
 
 from ._cli import configure, run
+from .checks import check_plan
 
-__all__ = ["heartmind_commands", "heartmind_processors"]
+__all__ = ["check_plan", "heartmind_commands", "heartmind_processors"]
 
 
 @heartmind.hookimpl

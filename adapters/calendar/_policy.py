@@ -10,8 +10,9 @@ the options, :func:`plan` proposes
   work for which no slot exists;
 * one short **recovery break** per high-stress period, in its first free time.
 
-Guarantees (tested property-based): nothing moved or inserted overlaps anything busy
-(transparent events do not block), nothing is placed before ``now``, deadlines hold,
+Guarantees (tested property-based with :func:`.checks.check_plan`): nothing moved or
+inserted overlaps anything busy (transparent events do not block where they are, but moved
+work holds its new slot), nothing is placed before ``now``, deadlines hold,
 fixed events are never touched, new times lie inside working hours, and an occurrence
 changed less than ``min_change_interval`` ago is left alone (no thrashing). The same
 inputs always give the same plan.
@@ -79,8 +80,8 @@ def plan(
         latest = min(horizon_end, item.deadline) if item.deadline else horizon_end
         slot = find_slot(item.end - item.start, now, latest, blocked, hours, options.step)
         change = _decide(item, slot, period, options)
-        if change.action == "move" and slot is not None and item.busy:
-            occupied[item.key] = slot
+        if change.action == "move" and slot is not None:
+            occupied[item.key] = slot  # even transparent: no later move or break lands on it
         changes.append(change)
     for period in periods:
         brk = _recovery_break(period, items, occupied, now, horizon_end, options)

@@ -10,7 +10,8 @@ import icalendar
 import pytest
 from calendar_testkit import NOW, SAMPLE, components, high_morning, props, run_plan, stress
 
-from heartmind.adapters.calendar._model import PolicyOptions, WorkingHours
+from heartmind.adapters.calendar._model import Item, Period, PolicyOptions, WorkingHours
+from heartmind.adapters.calendar._policy import plan
 from heartmind.adapters.calendar._stress import high_periods
 from heartmind.errors import ConfigError
 
@@ -151,3 +152,17 @@ def test_working_hours_option_and_errors() -> None:
         WorkingHours.parse("09:00-17:00", "weekdays")
     with pytest.raises(ConfigError, match="leave <= enter"):
         PolicyOptions(enter=0.4, leave=0.6)
+
+
+def test_moved_transparent_work_holds_its_new_slot() -> None:
+    """Two pieces of work in the same stress, one transparent: not moved onto each other."""
+    t0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    free = Item("a", t0, t0 + timedelta(minutes=15), summary="A", movable=True, busy=False)
+    busy = Item("b", t0, t0 + timedelta(minutes=15), summary="B", movable=True)
+    opts = PolicyOptions(working_hours=WorkingHours.parse("09:00-18:00", tz=UTC))
+    period = Period(t0, t0 + timedelta(hours=2))
+    result = plan([free, busy], [period], now=t0, horizon_end=t0 + timedelta(days=1), options=opts)
+    moves = {c.uid: (c.new_start, c.new_end) for c in result.changes if c.action == "move"}
+    (a0, a1), (b0, b1) = moves["a"], moves["b"]
+    assert a0 is not None and a1 is not None and b0 is not None and b1 is not None
+    assert not (a0 < b1 and b0 < a1)
