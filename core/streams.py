@@ -15,9 +15,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from .errors import ChunkError
+from .errors import ChunkError, ConfigError
 
-__all__ = ["DTYPES", "STREAM_TYPES", "Chunk", "StreamInfo"]
+__all__ = ["DTYPES", "STREAM_TYPES", "Chunk", "StreamInfo", "channel_index"]
 
 #: Stream types known to heartmind. Plugins may use others (upper-case by convention).
 STREAM_TYPES: tuple[str, ...] = (
@@ -300,3 +300,26 @@ def chunk_from_columns(info: StreamInfo, timestamps: Sequence[float], **columns:
     """Build a chunk from one array per channel label (a convenience for simulators)."""
     data = np.column_stack([np.asarray(columns[c]) for c in info.channels])
     return Chunk(data, np.asarray(timestamps, dtype=np.float64), info)
+
+
+def channel_index(info: StreamInfo, channel: str, who: str) -> int:
+    """Column of ``channel`` in ``info``: a label, an index as a string, or ``""`` (first).
+
+    This is how processors read their ``channel`` option.
+
+    Raises
+    ------
+    ConfigError
+        If the stream has no such channel (the message names ``who`` and lists the
+        stream's channels).
+    """
+    if channel == "":
+        return 0
+    if channel in info.channels:
+        return info.channels.index(channel)
+    if channel.lstrip("-").isdigit() and -info.n_channels <= int(channel) < info.n_channels:
+        return int(channel) % info.n_channels
+    raise ConfigError(
+        f"{who}: stream {info.name!r} has no channel {channel!r}; its channels are "
+        f"{', '.join(info.channels)}. Set the option 'channel' to one of them or to an index."
+    )

@@ -14,7 +14,7 @@ import numpy.typing as npt
 from heartmind.components import Context, Output, Processor
 from heartmind.errors import ConfigError
 from heartmind.events import Event, HeartBeat, HeartRate, SignalQuality
-from heartmind.streams import Chunk, StreamInfo
+from heartmind.streams import Chunk, StreamInfo, channel_index
 
 from .detector import DetectedBeats, RPeakDetector
 from .quality import BeatQuality, snr_db, window_quality
@@ -37,23 +37,8 @@ _QUALITY_DELAY = 0.5
 
 
 def resolve_channel(info: StreamInfo, channel: str) -> int:
-    """Column index of ``channel`` in ``info``: a label, an index as a string, or "" (first).
-
-    Raises
-    ------
-    ConfigError
-        If the stream has no such channel.
-    """
-    if channel == "":
-        return 0
-    if channel in info.channels:
-        return info.channels.index(channel)
-    if channel.lstrip("-").isdigit() and -info.n_channels <= int(channel) < info.n_channels:
-        return int(channel) % info.n_channels
-    raise ConfigError(
-        f"heart-rate: stream {info.name!r} has no channel {channel!r}; its channels are "
-        f"{', '.join(info.channels)}. Set the option 'channel' to one of them or to an index."
-    )
+    """Column index of ``channel`` in ``info`` (see ``heartmind.streams.channel_index``)."""
+    return channel_index(info, channel, "heart-rate")
 
 
 @dataclass

@@ -2,7 +2,8 @@
 
 * :class:`Timeline` maps absolute sample indices (fractional allowed) of one stream to
   timestamps on the session clock, from a ring buffer of recent timestamps;
-* :func:`resolve_channel` turns the ``channel`` option into a column index;
+* :func:`resolve_channel` (``heartmind.streams.channel_index``) turns the ``channel``
+  option into a column index;
 * :func:`run_blocks` feeds a streaming core an array in blocks (offline functions use it,
   so an offline analysis runs exactly the code a live session runs).
 """
@@ -17,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from heartmind.errors import ConfigError
-from heartmind.streams import StreamInfo
+from heartmind.streams import channel_index as resolve_channel
 
 __all__ = ["GAP_RESET", "Timeline", "check_signal", "resolve_channel", "run_blocks"]
 
@@ -70,26 +71,6 @@ class Timeline:
         if self.n - i <= self._ts.size:
             return float(self._ts[i % self._ts.size])
         return self.last - (self.n - 1 - i) / self.rate
-
-
-def resolve_channel(info: StreamInfo, channel: str, who: str) -> int:
-    """Column of ``channel`` in ``info``: a label, an index as a string, or ``""`` (first).
-
-    Raises
-    ------
-    ConfigError
-        If the stream has no such channel (the message lists its channels).
-    """
-    if channel == "":
-        return 0
-    if channel in info.channels:
-        return info.channels.index(channel)
-    if channel.lstrip("-").isdigit() and -info.n_channels <= int(channel) < info.n_channels:
-        return int(channel) % info.n_channels
-    raise ConfigError(
-        f"{who}: stream {info.name!r} has no channel {channel!r}; its channels are "
-        f"{', '.join(info.channels)}. Set the option 'channel' to one of them or to an index."
-    )
 
 
 def check_signal(x: npt.ArrayLike, who: str, ndim: int = 1) -> npt.NDArray[np.float64]:

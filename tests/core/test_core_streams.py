@@ -258,3 +258,13 @@ def test_int_data_that_would_wrap_around_is_refused() -> None:
         Chunk(np.array([1, 300], dtype=np.int64), np.array([0.0, 0.1]), info)
     ok = Chunk(np.array([1, -5], dtype=np.int64), np.array([0.0, 0.1]), info)
     assert ok.data.dtype == np.int8 and ok.data[:, 0].tolist() == [1, -5]
+
+
+def test_channel_index_reads_labels_indices_and_names_the_caller() -> None:
+    from heartmind import ConfigError
+    from heartmind.streams import channel_index
+
+    info = StreamInfo("ecg", "ECG", ("I", "II", "III"), "mV", 250.0)
+    assert [channel_index(info, c, "x") for c in ("", "II", "2", "-1")] == [0, 1, 2, 2]
+    with pytest.raises(ConfigError, match=r"heart-rate: stream 'ecg' has no channel 'V5'.*I, II"):
+        channel_index(info, "V5", "heart-rate")
