@@ -25,18 +25,19 @@ import pluggy
 from . import hookspecs
 from .errors import PluginError
 from .events import Event
-from .specs import CommandSpec, ConsumerSpec, ProcessorSpec, SensorSpec
+from .specs import CommandSpec, ConsumerSpec, ModelSpec, ProcessorSpec, SensorSpec
 
 __all__ = ["PluginManager", "PluginRecord", "strict_mode"]
 
 log = logging.getLogger(__name__)
 
-Kind = Literal["sensors", "processors", "consumers", "commands"]
+Kind = Literal["sensors", "processors", "consumers", "commands", "models"]
 _SPEC_TYPES: dict[str, type] = {
     "sensors": SensorSpec,
     "processors": ProcessorSpec,
     "consumers": ConsumerSpec,
     "commands": CommandSpec,
+    "models": ModelSpec,
 }
 S = TypeVar("S", SensorSpec, ProcessorSpec, ConsumerSpec)
 
@@ -257,6 +258,10 @@ class PluginManager:
     def commands(self) -> dict[str, CommandSpec]:
         """CLI command specs by name."""
         return self.specs("commands")
+
+    def models(self) -> dict[str, ModelSpec]:
+        """Model specs by kind (``heartmind_models`` hook)."""
+        return self.specs("models")
 
     def get(self, kind: Kind, name: str) -> Any:
         """One spec by name; :class:`PluginError` says why it is missing."""
