@@ -315,9 +315,10 @@ def windows(
                 start += step
 
 
-#: An R-peak detector: ``detector(ecg, sampling_rate) -> peak sample indices`` (ECG in mV,
-#: rate in Hz), e.g. ``lambda x, fs: heartmind.plugins.cardiac.api.ecg_peaks(x, fs)[0]``.
-BeatDetector = Callable[[FloatArray, float], npt.ArrayLike]
+#: An R-peak detector shaped like NeuroKit2's ``ecg_peaks``: ``detector(ecg, sampling_rate)
+#: -> (peak sample indices, info)`` (ECG in mV, rate in Hz), e.g.
+#: ``heartmind.plugins.cardiac.api.ecg_peaks``.
+BeatDetector = Callable[[FloatArray, float], tuple[npt.ArrayLike, Any]]
 
 
 def rr_series(
@@ -366,8 +367,7 @@ def rr_series(
     elif detector is None:
         raise DatasetError(
             f"subject {subject.subject_id!r} has no ground-truth beats: pass an R-peak "
-            "detector, e.g. rr_series(..., detector=lambda x, fs: "
-            "heartmind.plugins.cardiac.api.ecg_peaks(x, fs)[0])."
+            "detector, e.g. rr_series(..., detector=heartmind.plugins.cardiac.api.ecg_peaks)."
         )
     else:
         beats = _detect(subject, signal, channel, start, end, detector)
@@ -387,6 +387,6 @@ def _detect(
     x = sig.between(lo, hi)[:, channel].astype(np.float64)
     if x.size < 2 * sig.rate:
         return np.zeros(0)
-    peaks = np.asarray(detector(x, float(sig.rate)), dtype=np.float64)
+    peaks = np.asarray(detector(x, float(sig.rate))[0], dtype=np.float64)
     out: FloatArray = lo + peaks / sig.rate
     return out

@@ -25,6 +25,7 @@ import json
 import os
 import warnings
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -39,12 +40,16 @@ __all__ = [
     "CLASS_TARGETS",
     "REGRESSION_TARGETS",
     "TARGETS",
+    "BUNDLED_MODEL",
     "BehaviourLinearModel",
     "UserBaseline",
+    "bundled_model_path",
 ]
 
 Array = npt.NDArray[np.float64]
 
+#: File name of the bundled model (package data, trained on SYNTHETIC data).
+BUNDLED_MODEL = "behaviour-linear-synthetic.hmm"
 #: Binary targets (probabilities) followed by continuous targets, in output order.
 CLASS_TARGETS: tuple[str, ...] = ("stress", "valence_high", "arousal_high", "dominance_high")
 REGRESSION_TARGETS: tuple[str, ...] = ("valence", "arousal", "dominance")
@@ -191,6 +196,11 @@ class BehaviourLinearModel(Model):
         value = np.clip(xa @ self.reg_coef.T + self.reg_intercept, -1.0, 1.0)
         return np.hstack((prob, value))
 
+    def example_input(self, n: int = 4, seed: int = 0) -> Array:
+        """``n`` random rows of baseline z-scores (sd 1.5), one column per feature."""
+        rng = np.random.default_rng(seed)
+        return np.asarray(rng.normal(0.0, 1.5, (n, self._n_features())), dtype=np.float64)
+
     def get_arrays(self) -> dict[str, npt.NDArray[Any]]:
         return {
             "clf_coef": self.clf_coef,
@@ -217,3 +227,8 @@ class BehaviourLinearModel(Model):
         self.clf_intercept = arrays["clf_intercept"].astype(np.float64)
         self.reg_coef = arrays["reg_coef"].astype(np.float64)
         self.reg_intercept = arrays["reg_intercept"].astype(np.float64)
+
+
+def bundled_model_path() -> Path:
+    """Path of the bundled synthetic model file (package data)."""
+    return Path(str(resources.files("heartmind.plugins.behaviour") / "data" / BUNDLED_MODEL))

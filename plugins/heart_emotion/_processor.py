@@ -1,13 +1,13 @@
 """The ``heart-emotion`` processor: heart beats in, ``Emotion`` events out (≥ 1 Hz).
 
 It subscribes to ``heart_beat`` events (from the cardiac ``heart-rate`` processor or any
-beat detector) — or, when ECG streams are routed to it (``input_types=["ECG"]``), detects
-the beats itself with the cardiac plugin's detector. Per beat stream it keeps:
+other beat detector); it takes no streams — route ECG to ``heart-rate`` and its beats to
+this processor. Per beat stream it keeps:
 
 * the accepted beats (``usable`` and not ``ectopic``, with an RR interval) of the last
   ``window`` s;
 * the user's **baseline**: the beats of the first ``baseline`` s of the stream give the
-  per-user normalisation (:class:`~.sequences.Baseline`); until then the model's
+  per-user normalisation (:class:`~._beat_features.Baseline`); until then the model's
   population baseline is used and the confidence is halved;
 * an emission grid: every ``interval`` s of sample time (starting ``interval`` s after
   the first beat), one ``Emotion`` event computed from the beats up to that instant —
@@ -25,8 +25,6 @@ import logging
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
-
 import numpy as np
 
 from heartmind.components import Context, Output, Processor
@@ -34,8 +32,8 @@ from heartmind.errors import ConfigError
 from heartmind.events import Emotion, Event, HeartBeat
 from heartmind.streams import Chunk
 
-from .hr_models import HeartVADModel, load_heart_model
-from .sequences import MAX_GAP, Baseline, baseline_from_beats, window_completeness
+from ._vad_models import HeartVADModel, load_heart_model
+from ._beat_features import MAX_GAP, Baseline, baseline_from_beats, window_completeness
 
 __all__ = ["MIN_COMPLETENESS", "VAD", "HeartEmotionProcessor"]
 
@@ -100,7 +98,7 @@ class HeartEmotionProcessor(Processor):
         self.baseline_s = float(baseline)
         self._name = "heart-emotion"
         self._states: dict[str, _BeatState] = {}
-        self._detector: Any = None
+        self._warned_chunks = False
         self._population = self.model.population_baseline()
 
     def start(self, context: Context) -> None:
@@ -115,16 +113,16 @@ class HeartEmotionProcessor(Processor):
             )
 
     def process(self, chunk: Chunk) -> Iterable[Output]:
-        """ECG chunks routed here: detect beats (cardiac plugin), then as ``on_event``."""
-        if self._detector is None:
-            from heartmind.plugins.cardiac.processor import HeartRateProcessor
-
-            self._detector = HeartRateProcessor(hr_interval=3600.0)
-        out: list[Output] = []
-        for item in self._detector.process(chunk):
-            if isinstance(item, HeartBeat):
-                out.extend(self.on_event(item))
-        return out
+        """Streams are not used (warned once): beats come as ``heart_beat`` events."""
+        if not self._warned_chunks:
+            self._warned_chunks = True
+            log.warning(
+                "%s: stream %r ignored; heart-emotion takes heart_beat events only — route "
+                "the ECG to a 'heart-rate' processor and its beats here",
+                self._name,
+                chunk.info.name,
+            )
+        return ()
 
     def on_event(self, event: Event) -> Iterable[Output]:
         """Take one ``HeartBeat``; return the ``Emotion`` events now due."""

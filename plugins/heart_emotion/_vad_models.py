@@ -4,7 +4,7 @@ All three are :class:`heartmind.models.Model` subclasses saved in the pickle-fre
 format (see :mod:`heartmind.models`). They share one contract, :class:`HeartVADModel`:
 
 * inputs are heart beats (times and RR intervals in s) in a trailing window of
-  ``config["window"]`` s, normalised with the user's :class:`~.sequences.Baseline`;
+  ``config["window"]`` s, normalised with the user's :class:`~._beat_features.Baseline`;
   :meth:`HeartVADModel.prepare` turns beats into the model's input rows;
 * :meth:`~HeartVADModel.predict` returns ``(n, 2 * d)``: for each dimension in
   ``config["dims"]`` (``valence``, ``arousal``, ``dominance``, optionally ``stress``) a
@@ -14,7 +14,7 @@ format (see :mod:`heartmind.models`). They share one contract, :class:`HeartVADM
 
 ``hr-gru``/``hr-lstm`` run a recurrent net (torch, imported on first use) over the
 heart-rate sequence at ``config["rate"]`` Hz; ``hrv-linear`` is the interpretable baseline:
-standardised HRV features (:data:`~.sequences.HRV_FEATURES`), a ridge regression per
+standardised HRV features (:data:`~._beat_features.HRV_FEATURES`), a ridge regression per
 dimension for the score and a logistic regression for the class, applied with numpy only
 (scikit-learn is needed to fit, not to predict).
 """
@@ -31,7 +31,7 @@ import numpy.typing as npt
 
 from heartmind.models import Model, ModelError, ModelInfo, load_model
 
-from .sequences import (
+from ._beat_features import (
     HRV_FEATURES,
     SEQUENCE_CHANNELS,
     Baseline,
@@ -91,6 +91,15 @@ class HeartVADModel(Model):
     ) -> npt.NDArray[Any]:
         """Input rows for the windows ending at ``ends`` (s) of one user's beats."""
         raise NotImplementedError
+
+    def example_input(self, n: int = 4, seed: int = 0) -> npt.NDArray[Any]:
+        """Inputs of ``n`` windows (1 s apart) of a random resting rhythm (RR about 0.8 s)."""
+        rng = np.random.default_rng(seed)
+        count = int((self.window + n + 10.0) / 0.7)
+        rr = 0.8 + 0.05 * np.sin(np.arange(count) / 3.0) + rng.normal(0.0, 0.02, count)
+        times = np.cumsum(rr)
+        ends = [float(times[-1]) - i for i in range(n)][::-1]
+        return self.prepare(times, rr, ends, self.population_baseline())
 
     def _check_targets(self, x: npt.NDArray[Any], y: Any) -> _F64:
         yy = np.asarray(y, dtype=np.float64)
@@ -231,7 +240,7 @@ class _HRSequenceModel(HeartVADModel):
         return np.array(seqs).reshape(len(seqs), self.steps, len(SEQUENCE_CHANNELS))
 
     def _new_net(self) -> Any:
-        from .hr_nets import VADNet
+        from ._vad_nets import VADNet
 
         return VADNet(self.cell, len(SEQUENCE_CHANNELS), int(self.config["hidden"]), len(self.dims))
 
@@ -239,7 +248,7 @@ class _HRSequenceModel(HeartVADModel):
         """Fit on sequences; options ``epochs`` (default 20), ``progress(epoch, loss)``."""
         import torch
 
-        from .hr_nets import train_net
+        from ._vad_nets import train_net
 
         xx = self._check_input(x, (self.steps, len(SEQUENCE_CHANNELS)))
         yy = self._check_targets(xx, y)
@@ -259,7 +268,7 @@ class _HRSequenceModel(HeartVADModel):
         return self
 
     def predict(self, x: Any) -> _F64:
-        from .hr_nets import predict_net
+        from ._vad_nets import predict_net
 
         xx = self._check_input(x, (self.steps, len(SEQUENCE_CHANNELS)))
         if self._net is None:

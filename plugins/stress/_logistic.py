@@ -1,14 +1,16 @@
 """A trained stress model on the z-features: L2-regularised logistic regression.
 
 :class:`StressLogisticModel` (model kind ``"stress-logistic"``) maps the signed, clipped
-z-scores of :data:`~.calibration.FEATURES` (missing features = 0, i.e. at baseline) to the
+z-scores of :data:`~._calibration.FEATURES` (missing features = 0, i.e. at baseline) to the
 probability of stress. It is fitted with Newton–Raphson (IRLS) in numpy — no scikit-learn
 needed — and saved in the ``.hmm`` format of :mod:`heartmind.models`.
 
 It is an *option* of the ``stress`` processor (``model = "<file>.hmm"``); without it the
-processor uses the fixed z-score model of :mod:`.stress`. Train one with
-:func:`fit_stress_model` on feature rows from :func:`.stress.features_of` z-scored by a
-:class:`~.calibration.Calibration` (see :mod:`.stress_eval` for the synthetic example).
+processor uses the fixed z-score model of :mod:`._zscore`. Train one with ``heartmind
+train --model stress-logistic`` (:mod:`._train`: HRV windows of a labelled dataset), or
+with :func:`fit_stress_model` on feature rows from :func:`._zscore.features_of` z-scored
+by a :class:`~._calibration.Calibration` (``benchmarks/stress_chain.py`` does so on
+replayed sessions).
 """
 
 from __future__ import annotations
@@ -19,14 +21,11 @@ from typing import Any, ClassVar
 import numpy as np
 import numpy.typing as npt
 
-from heartmind.models import Model, ModelError, ModelInfo
+from heartmind.models import SYNTHETIC, Model, ModelError, ModelInfo
 
-from .calibration import FEATURE_NAMES
+from ._calibration import FEATURE_NAMES, Z_CLIP
 
-__all__ = ["Z_CLIP", "StressLogisticModel", "fit_stress_model", "z_matrix"]
-
-#: z-scores are clipped to ±Z_CLIP before any model sees them.
-Z_CLIP = 6.0
+__all__ = ["StressLogisticModel", "fit_stress_model", "z_matrix"]
 
 Array = npt.NDArray[np.float64]
 
@@ -108,6 +107,11 @@ class StressLogisticModel(Model):
             )
         return _sigmoid(self.intercept + np.clip(xa, -Z_CLIP, Z_CLIP) @ self.coef)
 
+    def example_input(self, n: int = 4, seed: int = 0) -> Array:
+        """``n`` random rows of signed z-scores (sd 1.5), one column per feature."""
+        rng = np.random.default_rng(seed)
+        return np.asarray(rng.normal(0.0, 1.5, (n, len(self.features))), dtype=np.float64)
+
     def predict_rows(self, rows: Sequence[Mapping[str, float]]) -> Array:
         """P(stress) for rows of named z-scores (missing features count as 0)."""
         return self.predict(z_matrix(rows, self.features))
@@ -131,6 +135,7 @@ def fit_stress_model(
     l2: float = 1.0,
     synthetic: bool = False,
     training: Mapping[str, Any] | None = None,
+    trained_on: str = "",
 ) -> StressLogisticModel:
     """Fit a :class:`StressLogisticModel` on rows of named signed z-scores.
 
@@ -148,6 +153,8 @@ def fit_stress_model(
         Mark the model as trained on synthetic data only.
     training
         Description of the training data, stored in the model file.
+    trained_on
+        The dataset's name (``ModelInfo.trained_on``); ``"synthetic"`` when ``synthetic``.
     """
     info = ModelInfo(
         name=name,
@@ -156,6 +163,7 @@ def fit_stress_model(
         inputs={"features": list(FEATURE_NAMES), "z_clip": Z_CLIP},
         training=dict(training or {}),
         synthetic=synthetic,
+        trained_on=SYNTHETIC if synthetic else trained_on,
     )
     model = StressLogisticModel(info, {"l2": float(l2)})
     return model.fit(z_matrix(rows), np.asarray(labels))

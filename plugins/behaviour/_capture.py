@@ -36,8 +36,8 @@ from heartmind.extras import require
 from heartmind.layouts import KeyAction, KeyClass, MouseAction, MouseButton, keys_info, mouse_info
 from heartmind.streams import Chunk, StreamInfo
 
-from .features import feature_info
-from .windows import SlidingWindows
+from ._features import feature_info
+from ._windows import SlidingWindows
 
 __all__ = ["InputCaptureError", "InputSensor", "KeyboardSensor", "MouseSensor", "check_display"]
 

@@ -22,7 +22,7 @@ import numpy.typing as npt
 from heartmind.datasets import AffectiveDataset
 from heartmind.models import ModelError
 
-from .training import build_windows, dataset_dims, new_model, subject_beats
+from ._train import build_windows, dataset_dims, new_model, subject_beats
 
 __all__ = ["SYNTHETIC_NOTE", "Evaluation", "dimension_metrics", "evaluate_loso"]
 
@@ -121,7 +121,7 @@ def evaluate_loso(
     kind
         ``"hr-gru"``, ``"hr-lstm"`` or ``"hrv-linear"``.
     epochs, step, config
-        As for :func:`~.training.train`.
+        As for :func:`~._train.train`.
     progress
         ``progress(held_out_subject, epoch, epochs, loss)`` during training of each fold.
     """

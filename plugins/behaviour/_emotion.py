@@ -3,7 +3,7 @@
 It takes raw KEYS/MOUSE streams (simulator, replay, sensors with ``raw_timings``) — and
 computes their window features itself — or the feature streams of the ``keyboard`` and
 ``mouse`` sensors. The first ``baseline`` s of feature windows are the user's baseline
-(:class:`~heartmind.plugins.behaviour.model.UserBaseline`); after it, every step gives one
+(:class:`~._model.UserBaseline`); after it, every step gives one
 ``Emotion`` and one ``Stress`` event (modality ``"behaviour"``).
 """
 
@@ -19,26 +19,20 @@ import numpy.typing as npt
 
 from heartmind.components import Context, Output, Processor
 from heartmind.errors import ConfigError
-from heartmind.events import Emotion, Stress
+from heartmind.events import Emotion, Stress, stress_label
 from heartmind.models import ModelError
 from heartmind.streams import Chunk
 
-from .features import FEATURE_STREAM_TYPES, feature_names
-from .model import CLASS_TARGETS, BehaviourLinearModel, UserBaseline
-from .train import MIN_MOVES, MIN_PRESSES, bundled_model_path
-from .windows import SlidingWindows
+from ._features import FEATURE_STREAM_TYPES, MIN_MOVES, MIN_PRESSES, feature_names
+from ._model import CLASS_TARGETS, BehaviourLinearModel, UserBaseline, bundled_model_path
+from ._windows import SlidingWindows
 
-__all__ = ["BehaviourEmotionProcessor", "stress_label"]
+__all__ = ["BehaviourEmotionProcessor"]
 
 log = logging.getLogger(__name__)
 
 Array = npt.NDArray[np.float64]
 _KIND_OF = {**{v: k for k, v in FEATURE_STREAM_TYPES.items()}, "KEYS": "KEYS", "MOUSE": "MOUSE"}
-
-
-def stress_label(level: float) -> str:
-    """``"low"`` below 1/3, ``"moderate"`` below 2/3, else ``"high"``."""
-    return "low" if level < 1 / 3 else "moderate" if level < 2 / 3 else "high"
 
 
 class BehaviourEmotionProcessor(Processor):

@@ -3,7 +3,7 @@ processor.
 
 :class:`SlidingWindows` keeps only the events of the current window and computes the
 features of each window once it is complete; it gives exactly the values of the offline
-:func:`~heartmind.plugins.behaviour.features.window_features` with the same ``start``.
+:func:`~._features.window_features` with the same ``start``.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from heartmind.components import Context, Output, Processor
 from heartmind.errors import ConfigError
 from heartmind.streams import Chunk, StreamInfo
 
-from .features import (
+from ._features import (
     FEATURE_STREAM_TYPES,
     feature_info,
     feature_names,

@@ -3,8 +3,9 @@
 The path from a dataset to model inputs:
 
 1. :func:`subject_beats`: per subject, beats (``heartmind.datasets.rr_series``: the true
-   beats of synthetic subjects, R peaks detected in the ECG otherwise) of every labelled
-   segment, the subject's :class:`~.sequences.Baseline` from its ``baseline`` segments
+   beats of synthetic subjects, otherwise R peaks found in the ECG by the cardiac plugin's
+   ``ecg_peaks``, the detector of its ``heart-rate`` processor) of every labelled
+   segment, the subject's :class:`~._beat_features.Baseline` from its ``baseline`` segments
    (per-user normalisation), and the segment targets mapped to [-1, 1]
    (``unit_scale`` with the dataset's label scales; ``stress`` 0/1 → -1/+1).
 2. :func:`build_windows`: windows of ``model.window`` s every ``step`` s inside each
@@ -24,10 +25,10 @@ import numpy as np
 import numpy.typing as npt
 
 from heartmind.datasets import AffectiveDataset, Segment, Subject, rr_series, unit_scale
-from heartmind.models import ModelError, ModelInfo
+from heartmind.models import SYNTHETIC, ModelError, ModelInfo
 
-from .hr_models import HeartVADModel, make_model
-from .sequences import Baseline, baseline_from_beats
+from ._vad_models import HeartVADModel, make_model
+from ._beat_features import Baseline, baseline_from_beats
 
 __all__ = [
     "ALL_DIMS",
@@ -129,7 +130,9 @@ def _segment_beats(
     scales: dict[str, tuple[float, float]],
     signal: str,
 ) -> SegmentBeats:
-    times, rr = rr_series(subject, seg, signal=signal)
+    from heartmind.plugins.cardiac.api import ecg_peaks  # scipy: only for recordings
+
+    times, rr = rr_series(subject, seg, signal=signal, detector=ecg_peaks)
     ok = (rr >= 0.25) & (rr <= 2.5)
     return SegmentBeats(seg.start, seg.end, times[ok], rr[ok], _targets(seg, dims, scales))
 
@@ -203,6 +206,7 @@ def new_model(
             "subjects": [s.subject for s in subjects],
         },
         synthetic=synthetic,
+        trained_on=SYNTHETIC if synthetic else dataset.name,
     )
     return make_model(kind, info, {"dims": list(dims), **(config or {})})
 
@@ -239,7 +243,14 @@ def train(
     win = build_windows(model, subjects, step=step)
     model.fit(win.x, win.y, epochs=epochs, progress=progress)
     model.info.training.update(
-        {"n_windows": len(win.y), "window_s": model.window, "step_s": step, "epochs": epochs}
+        {
+            "n_windows": len(win.y),
+            "window_s": model.window,
+            "step_s": step,
+            "epochs": epochs,
+            "summary": f"{len(win.y)} windows of {len(subjects)} subjects, "
+            f"dims {', '.join(dims)}",
+        }
     )
     log.info("trained %s on %d windows of %d subjects", kind, len(win.y), len(subjects))
     return model

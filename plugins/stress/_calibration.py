@@ -42,6 +42,8 @@ __all__ = [
     "CALIBRATION_KIND",
     "CALIBRATION_VERSION",
     "FEATURES",
+    "FEATURE_NAMES",
+    "Z_CLIP",
     "Calibration",
     "Calibrator",
     "FeatureSpec",
@@ -55,6 +57,8 @@ CALIBRATION_KIND = "heartmind-stress-calibration"
 CALIBRATION_VERSION = 1
 #: Fewest values of a feature for it to enter a calibration.
 MIN_VALUES = 3
+#: z-scores are clipped to ±Z_CLIP before any model sees them.
+Z_CLIP = 6.0
 
 
 @dataclass(frozen=True)
@@ -70,7 +74,7 @@ class FeatureSpec:
     sign
         +1 if the feature rises under stress, -1 if it falls.
     weight
-        Weight in the z-score model (see :mod:`.stress`).
+        Weight in the z-score model (see :mod:`._zscore`).
     sd_floor
         Smallest sd used for z-scores (feature unit), so that a very steady rest
         period does not turn tiny changes into huge z-scores.
@@ -314,7 +318,7 @@ def calibrate(
     Parameters
     ----------
     feature_rows
-        One mapping per HRV update, as from :func:`heartmind.plugins.affect.stress.features_of`.
+        One mapping per HRV update, as from :func:`heartmind.plugins.stress.api.features_of`.
     duration
         Length of the rest period (s), stored in the calibration.
     source

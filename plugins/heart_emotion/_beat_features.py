@@ -1,6 +1,6 @@
 """Heart-beat windows → model inputs: per-user baselines, HR sequences and HRV features.
 
-Every model of :mod:`heartmind.plugins.affect.hr_models` sees the heart through the same
+Every model of :mod:`._vad_models` sees the heart through the same
 three steps, done identically offline (training, evaluation) and online (the
 ``heart-emotion`` processor):
 
@@ -19,7 +19,7 @@ HRV definitions (vectorised, in ms, over the NN intervals of the window): SDNN w
 of successive differences > 50 ms (%); LF/HF from a Welch periodogram of the NN series
 resampled to 4 Hz (LF 0.04–0.15 Hz, HF 0.15–0.4 Hz). With 60 s windows LF is only roughly
 resolved; the value is a feature here, not a clinical HRV report (see
-:mod:`heartmind.plugins.cardiac.hrv` for that).
+:mod:`heartmind.plugins.cardiac.api` for that).
 """
 
 from __future__ import annotations

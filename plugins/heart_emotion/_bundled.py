@@ -1,6 +1,6 @@
 """Re-create the bundled heart-rate VAD models (``data/*.hmm``) from SYNTHETIC data.
 
-    .venv/bin/python -m heartmind.plugins.affect.train_bundled [--out DIR] [--epochs N]
+    .venv/bin/python -m heartmind.plugins.heart_emotion._bundled [--out DIR] [--epochs N]
 
 Deterministic: the synthetic dataset (``heartmind.datasets.synthetic_affective``, 8
 subjects, seed 0, 300 s episodes) and every model use fixed seeds, and torch trains on one
@@ -39,8 +39,8 @@ def train_bundled(out: Path, epochs: int | None = None) -> list[Path]:
     """
     from heartmind.datasets import synthetic_affective
 
-    from .evaluation import SYNTHETIC_NOTE
-    from .training import train
+    from ._loso import SYNTHETIC_NOTE
+    from ._train import train
 
     dataset = synthetic_affective(
         N_SUBJECTS, seed=SEED, modalities=("ECG",), duration=EPISODE_S, snr_db=None
@@ -50,7 +50,7 @@ def train_bundled(out: Path, epochs: int | None = None) -> list[Path]:
         model = train(dataset, kind, epochs=epochs or n, config={"seed": SEED})
         model.info.name = f"{kind}-synthetic"
         model.info.training["note"] = SYNTHETIC_NOTE
-        model.info.training["produced_by"] = "heartmind.plugins.affect.train_bundled"
+        model.info.training["produced_by"] = "heartmind.plugins.heart_emotion._bundled"
         path = model.save(out / f"{kind}-synthetic.hmm")
         path.chmod(0o644)  # package data: readable by every user of an installation
         paths.append(path)

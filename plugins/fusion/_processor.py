@@ -34,10 +34,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from heartmind.components import Context, Output, Processor
-from heartmind.events import Emotion, Event, SignalQuality, Stress
+from heartmind.events import Emotion, Event, SignalQuality, Stress, stress_label
 from heartmind.streams import Chunk
 
-from .stress import stress_label
+
 
 __all__ = ["DEFAULT_QUALITY_STREAMS", "FusionProcessor", "provenance"]
 

@@ -4,7 +4,7 @@ They work on any stream with the fixed layouts of :mod:`heartmind.layouts` — l
 the simulator, replayed recordings — and never need key identities: only press/release
 times and the coarse class (other / backspace-or-delete / enter).
 
-    from heartmind.plugins.behaviour.features import window_features
+    from heartmind.plugins.behaviour.api import window_features
     times, feats = window_features(rec["KEYS"].timestamps, rec["KEYS"].data, "KEYS",
                                    window=60.0, step=10.0)
 
@@ -29,9 +29,12 @@ __all__ = [
     "FEATURE_STREAM_TYPES",
     "KEYS_FEATURES",
     "MOUSE_FEATURES",
+    "MIN_MOVES",
+    "MIN_PRESSES",
     "Feature",
     "feature_info",
     "feature_names",
+    "gate_activity",
     "keys_features",
     "mouse_features",
     "window_ends",
@@ -48,6 +51,8 @@ IDLE_S = 1.0
 STROKE_GAP_S = 0.3
 #: Longest press-to-release interval (s) taken as a dwell time (longer: auto-repeat, held key).
 MAX_DWELL_S = 2.0
+#: Windows with fewer key presses / pointer moves count as "no keyboard / mouse activity".
+MIN_PRESSES, MIN_MOVES = 10, 10
 
 
 @dataclass(frozen=True)
@@ -413,3 +418,12 @@ def window_features(
     rows = [func(ts, data, e - window, e, **options) for e in ends]
     n = len(_table(kind))
     return ends, np.array(rows, dtype=np.float64).reshape(len(ends), n)
+
+
+def gate_activity(keys: Array, mouse: Array) -> Array:
+    """Join keyboard and mouse feature rows; a modality without activity becomes NaN."""
+    keys = np.array(keys, dtype=np.float64, ndmin=2)
+    mouse = np.array(mouse, dtype=np.float64, ndmin=2)
+    keys[keys[:, 0] < MIN_PRESSES] = np.nan
+    mouse[mouse[:, 0] < MIN_MOVES] = np.nan
+    return np.hstack((keys, mouse))

@@ -1,24 +1,24 @@
-"""Deterministic training of the bundled behaviour model on the simulator (synthetic data).
+"""Deterministic training of the ``behaviour-linear`` model on simulated users (synthetic).
 
-    .venv/bin/python -m heartmind.plugins.behaviour.train            # rewrites the bundled file
-    .venv/bin/python -m heartmind.plugins.behaviour.train --out my.hmm
+    heartmind train    --model behaviour-linear [--users 12] [--test-users 4] --out my.hmm
+    heartmind evaluate --model behaviour-linear [--users 12] [--test-users 4] [--out DIR]
+
+With the defaults, ``heartmind train`` writes exactly the bundled file
+(``data/behaviour-linear-synthetic.hmm``).
 
 Each simulated user gets a rest → stress → recovery script with its own levels (drawn from
 its seed), 10 minutes of KEYS and MOUSE streams from :mod:`heartmind.sim`, window features
 (60 s windows, 10 s step), and z-scores against its own rest-phase baseline. Labels are the
 simulator's ground-truth STATE averaged over each window. Users with seeds in
-``TRAIN_SEEDS`` train the model; ``TEST_SEEDS`` are held out for the metrics stored in the
-file. The model is **synthetic**: it shows the plumbing, it is not validated on people.
+``TRAIN_SEEDS`` (1, 2, …) train the model; ``TEST_SEEDS`` (101, 102, …) are held out for
+the metrics stored in the file. The model is **synthetic**: it shows the plumbing, it is not validated on people.
 """
 
 from __future__ import annotations
 
-import argparse
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import resources
-from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -26,18 +26,16 @@ import numpy.typing as npt
 from heartmind.models import ModelInfo
 from heartmind.sim import Phase, StateScript, simulate
 
-from .features import feature_names, window_features
-from .model import CLASS_TARGETS, TARGETS, BehaviourLinearModel, UserBaseline
+from ._features import MIN_MOVES, MIN_PRESSES, feature_names, gate_activity, window_features
+from ._model import CLASS_TARGETS, TARGETS, BehaviourLinearModel, UserBaseline
 
 __all__ = [
-    "BUNDLED_MODEL",
     "FEATURES",
     "TEST_SEEDS",
     "TRAIN_SEEDS",
     "UserData",
     "auroc",
-    "bundled_model_path",
-    "gate_activity",
+    "held_out_metrics",
     "train",
     "user_data",
     "user_script",
@@ -47,20 +45,12 @@ log = logging.getLogger(__name__)
 
 Array = npt.NDArray[np.float64]
 
-BUNDLED_MODEL = "behaviour-linear-synthetic.hmm"
 #: Model inputs: keyboard features, then mouse features.
 FEATURES: tuple[str, ...] = feature_names("KEYS") + feature_names("MOUSE")
 TRAIN_SEEDS: tuple[int, ...] = tuple(range(1, 13))
 TEST_SEEDS: tuple[int, ...] = (101, 102, 103, 104)
 WINDOW_S, STEP_S = 60.0, 10.0
 REST_S, STRESS_S, RECOVERY_S = 180.0, 240.0, 180.0
-#: Windows with fewer key presses / pointer moves count as "no keyboard / mouse activity".
-MIN_PRESSES, MIN_MOVES = 10, 10
-
-
-def bundled_model_path() -> Path:
-    """Path of the bundled synthetic model file (package data)."""
-    return Path(str(resources.files("heartmind.plugins.behaviour") / "data" / BUNDLED_MODEL))
 
 
 def user_script(seed: int) -> StateScript:
@@ -76,15 +66,6 @@ def user_script(seed: int) -> StateScript:
         ],
         name=f"behaviour-user-{seed}",
     )
-
-
-def gate_activity(keys: Array, mouse: Array) -> Array:
-    """Join keyboard and mouse feature rows; a modality without activity becomes NaN."""
-    keys = np.array(keys, dtype=np.float64, ndmin=2)
-    mouse = np.array(mouse, dtype=np.float64, ndmin=2)
-    keys[keys[:, 0] < MIN_PRESSES] = np.nan
-    mouse[mouse[:, 0] < MIN_MOVES] = np.nan
-    return np.hstack((keys, mouse))
 
 
 @dataclass
@@ -155,33 +136,34 @@ def train(
             "windows": int(x.shape[0]),
             "script": "rest 180 s / stress 240 s / recovery 180 s, levels drawn per user",
             "baseline": f"windows ending within the first {REST_S:g} s (rest)",
-            "producer": "python -m heartmind.plugins.behaviour.train",
+            "producer": "heartmind train --model behaviour-linear",
+            "summary": f"{x.shape[0]} windows of {len(train_seeds)} simulated users",
         },
         synthetic=True,
     )
     config = {"features": list(FEATURES), "window": WINDOW_S, "step": STEP_S, "clip": 5.0}
     model = BehaviourLinearModel(info, {**config, "C": 0.5, "alpha": 10.0}).fit(x, y)
-    xt, yt = _stack(test_seeds)
-    pred = model.predict(xt)
     metrics: dict[str, float | list[int]] = {"held_out_users": list(test_seeds)}
-    for j, name in enumerate(CLASS_TARGETS):
-        metrics[f"auroc_{name}"] = round(auroc(pred[:, j], yt[:, j]), 4)
+    for name, m in held_out_metrics(model, test_seeds).items():
+        metrics[f"auroc_{name}"] = round(float(m["auroc"]), 4)
     model.info.metrics = metrics
     log.info("held-out metrics (synthetic users): %s", metrics)
     return model
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Command line: train and write the model (default: the bundled file)."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    source = Path(__file__).resolve().parent / "data" / BUNDLED_MODEL  # the source tree
-    parser.add_argument("--out", type=Path, default=source)
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
-    path = train().save(args.out)
-    log.info("wrote %s", path)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+def held_out_metrics(
+    model: BehaviourLinearModel, test_seeds: Sequence[int]
+) -> dict[str, dict[str, float]]:
+    """AUROC, accuracy (at 0.5) and chance rate of each class target on held-out users."""
+    xt, yt = _stack(test_seeds)
+    pred = model.predict(xt)
+    out: dict[str, dict[str, float]] = {}
+    for j, name in enumerate(CLASS_TARGETS):
+        truth = yt[:, j] > 0.5
+        out[name] = {
+            "n": float(truth.size),
+            "auroc": auroc(pred[:, j], truth),
+            "accuracy": float(np.mean((pred[:, j] >= 0.5) == truth)),
+            "majority_rate": float(max(truth.mean(), 1.0 - truth.mean())),
+        }
+    return out
