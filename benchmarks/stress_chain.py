@@ -1,7 +1,9 @@
 """The stress chain on synthetic subjects: run it, label it, score it (AUROC), train on it.
 
-Used by ``benchmarks/bench_stress.py`` and the regression test of the whole chain. Each
-subject goes through scripted episodes in a real ``heartmind.Session(clock="virtual")``::
+An evaluation harness (not part of the package): used by ``benchmarks/bench_stress.py``
+and by the regression test of the whole chain (``tests/stress/test_stress_chain.py``,
+which puts this folder on ``sys.path``). Each subject goes through scripted episodes in a
+real ``heartmind.Session(clock="virtual")``::
 
     simulator (ECG + EDA + KEYS + MOUSE)
       → heart-rate → hrv → stress ─┐     (stress also takes eda's skin_conductance)
@@ -35,23 +37,21 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from heartmind.components import Context, Output
+from heartmind.components import Context, Output, Sensor
 from heartmind.datasets.synthetic import Episode, episode_script, subject_profile
 from heartmind.events import HRV, Event, Stress
+from heartmind.plugins.fusion.api import FusionProcessor
+from heartmind.plugins.stress.api import StressLogisticModel, StressProcessor, fit_stress_model
 from heartmind.session import Session
-from heartmind.sim import Physiology, StateScript
-from heartmind.streams import Chunk
-
-from .fusion import FusionProcessor
-from .stress import StressProcessor
-from .stress_model import StressLogisticModel, fit_stress_model
+from heartmind.sim import Participant, Physiology, StateScript
+from heartmind.streams import Chunk, StreamInfo
 
 __all__ = [
     "CHAIN_EPISODES",
@@ -59,6 +59,7 @@ __all__ = [
     "SCENARIOS",
     "SOURCES",
     "ChainResult",
+    "GappedSimulator",
     "SubjectSetup",
     "auroc",
     "easy_setup",
@@ -303,38 +304,58 @@ def auroc(scores: Array, labels: Array) -> float:
     return float((greater + 0.5 * ties) / (pos.size * neg.size))
 
 
-def _sensor(setup: SubjectSetup, modalities: Sequence[str]) -> Any:
-    """A simulator sensor for ``setup`` that drops behaviour samples in ``setup.absent``."""
-    from heartmind.plugins.simulator._sensor import SimulatorSensor
+class GappedSimulator(Sensor):
+    """The simulated participant of a :class:`SubjectSetup`, without behaviour samples in
+    ``setup.absent`` (not typing, away from the desk); ECG at 250 Hz, no truth streams."""
 
-    class _Gapped(SimulatorSensor):
-        def start(self, context: Context) -> None:
-            self._t0 = context.clock.now()
-            super().start(context)
+    live = False
 
-        def read(self, timeout: float) -> Output | None:
-            out = super().read(timeout)
-            if not isinstance(out, Chunk) or out.info.type not in ("KEYS", "MOUSE"):
-                return out
-            rel = out.timestamps - self._t0
-            keep = np.ones(rel.shape, dtype=bool)
-            for a, b, types in setup.absent:
-                if out.info.type in types:
-                    keep &= ~((rel >= a) & (rel < b))
-            return out if keep.all() else Chunk(out.data[keep], out.timestamps[keep], out.info)
+    def __init__(self, setup: SubjectSetup, modalities: Sequence[str]) -> None:
+        self.setup = setup
+        self._participant = Participant(
+            state=setup.script,
+            seed=setup.sim_seed,
+            physiology=setup.physiology,
+            modalities=tuple(modalities),
+            rates={"ECG": 250.0},
+            snr_db=setup.snr_db,
+            noise=tuple(setup.noise),
+            ectopic_rate=setup.ectopic_rate,
+            truth=False,
+        )
+        self._chunks: Iterator[Chunk] | None = None
+        self._t0 = 0.0
+        self._finished = False
 
-    return _Gapped(
-        state=setup.script,
-        seed=setup.sim_seed,
-        physiology=setup.physiology,
-        modalities=list(modalities),
-        ecg_rate=250.0,
-        duration=setup.script.duration,
-        snr_db=setup.snr_db,
-        noise=list(setup.noise),
-        ectopic_rate=setup.ectopic_rate,
-        truth=False,
-    )
+    @property
+    def streams(self) -> tuple[StreamInfo, ...]:
+        return self._participant.streams
+
+    @property
+    def finished(self) -> bool:
+        return self._finished
+
+    def start(self, context: Context) -> None:
+        self._t0 = context.clock.now()
+        self._chunks = self._participant.chunks(self._t0, self.setup.script.duration, 0.25)
+
+    def read(self, timeout: float) -> Output | None:
+        assert self._chunks is not None, "read() before start()"
+        out = next(self._chunks, None)
+        if out is None:
+            self._finished = True
+            return None
+        if out.info.type not in ("KEYS", "MOUSE"):
+            return out
+        rel = out.timestamps - self._t0
+        keep = np.ones(rel.shape, dtype=bool)
+        for a, b, types in self.setup.absent:
+            if out.info.type in types:
+                keep &= ~((rel >= a) & (rel < b))
+        return out if keep.all() else Chunk(out.data[keep], out.timestamps[keep], out.info)
+
+    def stop(self) -> None:
+        self._chunks = None
 
 
 def run_setup(
@@ -359,7 +380,7 @@ def run_setup(
     """
     modalities = ["ECG"] + (["EDA"] if eda else []) + (["KEYS", "MOUSE"] if behaviour else [])
     session = Session(clock="virtual", seed=setup.sim_seed)
-    session.add_sensor(_sensor(setup, modalities), name="sim")
+    session.add_sensor(GappedSimulator(setup, modalities), name="sim")
     session.add_processor("heart-rate", name="hr", hr_interval=5.0, quality_interval=10.0)
     session.add_processor(
         "hrv", name="hrv", window=HRV_WINDOW, step=HRV_STEP, min_window_frequency=60.0

@@ -134,7 +134,7 @@ def models(args: argparse.Namespace, manager: PluginManager) -> int:
     """``heartmind models``: every registered model kind, also where no weights ship."""
     rows = []
     missing = False
-    for kind, spec in sorted(manager.models().items()):
+    for _kind, spec in sorted(manager.models().items()):
         row = spec.describe()
         files = []
         for path in spec.bundled:
@@ -162,8 +162,7 @@ def models(args: argparse.Namespace, manager: PluginManager) -> int:
         table.add_column(column, overflow="fold")
     for row in rows:
         bundled = [
-            Path(f["file"]).name + (" (unreadable)" if "error" in f else "")
-            for f in row["bundled"]
+            Path(f["file"]).name + (" (unreadable)" if "error" in f else "") for f in row["bundled"]
         ]
         trained = sorted({f.get("trained_on", "?") for f in row["bundled"]})
         table.add_row(

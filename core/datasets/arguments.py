@@ -71,9 +71,7 @@ def add_dataset_arguments(
     parser: argparse.ArgumentParser, datasets: Sequence[str] = DATASETS
 ) -> None:
     """Add ``--dataset``, ``--path``, ``--subjects`` and ``--episode-duration``."""
-    parser.add_argument(
-        "--dataset", required=True, choices=tuple(datasets), help="dataset format"
-    )
+    parser.add_argument("--dataset", required=True, choices=tuple(datasets), help="dataset format")
     parser.add_argument(
         "--path", help="dataset file or folder (not needed for --dataset synthetic)"
     )

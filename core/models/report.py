@@ -17,9 +17,7 @@ from typing import Any
 __all__ = ["SYNTHETIC_NOTE", "EvaluationReport"]
 
 #: Printed with, and stored in, every result obtained on synthetic data.
-SYNTHETIC_NOTE = (
-    "SYNTHETIC DATA: these figures show the plumbing works, not validated recognition"
-)
+SYNTHETIC_NOTE = "SYNTHETIC DATA: these figures show the plumbing works, not validated recognition"
 
 Cell = str | float | int | None
 

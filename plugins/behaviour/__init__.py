@@ -142,6 +142,11 @@ def heartmind_processors() -> Iterator[ProcessorSpec]:
     )
 
 
+#: Outputs of ``behaviour-linear``, in order (class probabilities, then VAD values).
+_OUTPUTS = ("stress", "valence_high", "arousal_high", "dominance_high",
+            "valence", "arousal", "dominance")  # fmt: skip
+
+
 def _model_class() -> type[Model]:
     from ._model import BehaviourLinearModel
 
@@ -173,10 +178,7 @@ def heartmind_models() -> Iterator[ModelSpec]:
         name="behaviour-linear",
         task="emotion and stress from keyboard/mouse behaviour",
         inputs=("KEYS", "MOUSE", "KEYS_FEATURES", "MOUSE_FEATURES"),
-        outputs=(
-            "stress", "valence_high", "arousal_high", "dominance_high",
-            "valence", "arousal", "dominance",
-        ),  # fmt: skip
+        outputs=_OUTPUTS,
         datasets=("simulator",),
         factory=_model_class,
         train=_train,

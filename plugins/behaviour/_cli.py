@@ -70,8 +70,7 @@ def evaluate(args: argparse.Namespace) -> EvaluationReport:
         model=args.model,
         dataset="simulator",
         synthetic=True,
-        method=f"trained on {len(train_seeds)} simulated users, "
-        f"{len(test_seeds)} held out",
+        method=f"trained on {len(train_seeds)} simulated users, {len(test_seeds)} held out",
         metrics=metrics,
         columns=("target", "windows", "AUROC", "accuracy", "chance"),
         rows=rows,

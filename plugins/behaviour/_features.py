@@ -28,9 +28,9 @@ from heartmind.streams import StreamInfo
 __all__ = [
     "FEATURE_STREAM_TYPES",
     "KEYS_FEATURES",
-    "MOUSE_FEATURES",
     "MIN_MOVES",
     "MIN_PRESSES",
+    "MOUSE_FEATURES",
     "Feature",
     "feature_info",
     "feature_names",

@@ -37,10 +37,10 @@ from heartmind.extras import require
 from heartmind.models import Model, ModelError
 
 __all__ = [
+    "BUNDLED_MODEL",
     "CLASS_TARGETS",
     "REGRESSION_TARGETS",
     "TARGETS",
-    "BUNDLED_MODEL",
     "BehaviourLinearModel",
     "UserBaseline",
     "bundled_model_path",

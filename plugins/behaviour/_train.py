@@ -11,7 +11,8 @@ its seed), 10 minutes of KEYS and MOUSE streams from :mod:`heartmind.sim`, windo
 (60 s windows, 10 s step), and z-scores against its own rest-phase baseline. Labels are the
 simulator's ground-truth STATE averaged over each window. Users with seeds in
 ``TRAIN_SEEDS`` (1, 2, …) train the model; ``TEST_SEEDS`` (101, 102, …) are held out for
-the metrics stored in the file. The model is **synthetic**: it shows the plumbing, it is not validated on people.
+the metrics stored in the file. The model is **synthetic**: it shows the plumbing, it is
+not validated on people.
 """
 
 from __future__ import annotations

@@ -41,9 +41,16 @@ from ._model import (
     UserBaseline,
     bundled_model_path,
 )
-from ._train import FEATURES, TEST_SEEDS, TRAIN_SEEDS, UserData, held_out_metrics, user_data
+from ._train import (
+    FEATURES,
+    TEST_SEEDS,
+    TRAIN_SEEDS,
+    UserData,
+    held_out_metrics,
+    user_data,
+    user_script,
+)
 from ._train import train as train_behaviour_model
-from ._train import user_script
 from ._windows import BehaviourFeaturesProcessor, SlidingWindows
 
 __all__ = [

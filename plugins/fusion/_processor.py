@@ -37,8 +37,6 @@ from heartmind.components import Context, Output, Processor
 from heartmind.events import Emotion, Event, SignalQuality, Stress, stress_label
 from heartmind.streams import Chunk
 
-
-
 __all__ = ["DEFAULT_QUALITY_STREAMS", "FusionProcessor", "provenance"]
 
 log = logging.getLogger(__name__)

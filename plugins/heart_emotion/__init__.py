@@ -69,6 +69,11 @@ _KINDS: dict[str, str] = {
 }
 
 
+#: A training run of seconds: 2 synthetic subjects, 60 s episodes, 30 s windows, 1 epoch.
+_SMOKE = ("--dataset", "synthetic", "--subjects", "2", "--episode-duration", "60",
+          "--window", "30", "--step", "15", "--epochs", "1")  # fmt: skip
+
+
 def _heart_emotion(
     *, model: str, interval: float, window: float, baseline: float
 ) -> HeartEmotionProcessor:
@@ -135,10 +140,7 @@ def heartmind_models() -> Iterator[ModelSpec]:
             evaluate=_evaluate,
             configure=_configure,
             bundled=(_DATA / f"{kind}-synthetic.hmm",),
-            smoke=(
-                "--dataset", "synthetic", "--subjects", "2", "--episode-duration", "60",
-                "--window", "30", "--step", "15", "--epochs", "1",
-            ),  # fmt: skip
+            smoke=_SMOKE,
             used_by=("heart-emotion",),
             description=f"{what}; per-user baseline; scores in [-1, 1] and P(high).",
         )

@@ -25,6 +25,7 @@ import logging
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+
 import numpy as np
 
 from heartmind.components import Context, Output, Processor
@@ -32,8 +33,8 @@ from heartmind.errors import ConfigError
 from heartmind.events import Emotion, Event, HeartBeat
 from heartmind.streams import Chunk
 
-from ._vad_models import HeartVADModel, load_heart_model
 from ._beat_features import MAX_GAP, Baseline, baseline_from_beats, window_completeness
+from ._vad_models import HeartVADModel, load_heart_model
 
 __all__ = ["MIN_COMPLETENESS", "VAD", "HeartEmotionProcessor"]
 

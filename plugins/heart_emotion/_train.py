@@ -27,8 +27,8 @@ import numpy.typing as npt
 from heartmind.datasets import AffectiveDataset, Segment, Subject, rr_series, unit_scale
 from heartmind.models import SYNTHETIC, ModelError, ModelInfo
 
-from ._vad_models import HeartVADModel, make_model
 from ._beat_features import Baseline, baseline_from_beats
+from ._vad_models import HeartVADModel, make_model
 
 __all__ = [
     "ALL_DIMS",
@@ -248,8 +248,7 @@ def train(
             "window_s": model.window,
             "step_s": step,
             "epochs": epochs,
-            "summary": f"{len(win.y)} windows of {len(subjects)} subjects, "
-            f"dims {', '.join(dims)}",
+            "summary": f"{len(win.y)} windows of {len(subjects)} subjects, dims {', '.join(dims)}",
         }
     )
     log.info("trained %s on %d windows of %d subjects", kind, len(win.y), len(subjects))

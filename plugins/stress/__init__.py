@@ -55,6 +55,11 @@ STRESS_OPTIONS: dict[str, Option] = {
 }
 
 
+#: A training run of seconds: 2 synthetic subjects, 100 s episodes, 60 s HRV windows.
+_SMOKE = ("--dataset", "synthetic", "--subjects", "2", "--episode-duration", "100",
+          "--window", "60", "--step", "20")  # fmt: skip
+
+
 def _stress(**options: Any) -> StressProcessor:
     from ._processor import StressProcessor
 
@@ -114,10 +119,7 @@ def heartmind_models() -> Iterator[ModelSpec]:
         train=_train,
         evaluate=_evaluate,
         configure=_configure,
-        smoke=(
-            "--dataset", "synthetic", "--subjects", "2", "--episode-duration", "100",
-            "--window", "60", "--step", "20",
-        ),  # fmt: skip
+        smoke=_SMOKE,
         used_by=("stress",),
         description=(
             "L2 logistic regression on the stress processor's signed z-features (heart "

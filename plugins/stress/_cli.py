@@ -23,7 +23,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     """Arguments of ``heartmind train``/``evaluate --model stress-logistic``."""
     add_dataset_arguments(parser, ("synthetic", "wesad", "lab"))  # DREAMER has no stress
     parser.add_argument(
-        "--window", type=float, default=90.0, metavar="S", help="HRV window (s), as the hrv processor's"
+        "--window",
+        type=float,
+        default=90.0,
+        metavar="S",
+        help="HRV window (s), as the hrv processor's",
     )
     parser.add_argument("--step", type=float, default=10.0, metavar="S", help="HRV step (s)")
     parser.add_argument("--l2", type=float, default=1.0, metavar="X", help="ridge penalty")

@@ -54,6 +54,10 @@ class StressTable:
     groups: list[str] = field(default_factory=list)
 
 
+def _finite(value: float | None) -> float | None:
+    return float(value) if value is not None and math.isfinite(value) else None
+
+
 def _window_features(times: Array, rr: Array, ends: Array, window: float) -> list[dict[str, float]]:
     from heartmind.plugins.cardiac.api import hrv_summary
 
@@ -63,11 +67,7 @@ def _window_features(times: Array, rr: Array, ends: Array, window: float) -> lis
         if int(sel.sum()) < MIN_BEATS:
             continue
         values, info = hrv_summary(rr[sel] * 1000.0, min_window_frequency=min(window, 60.0))
-
-        def opt(key: str) -> float | None:
-            x = values.get(key, math.nan)
-            return float(x) if x is not None and math.isfinite(x) else None
-
+        opt = {k: _finite(values.get(k)) for k in ("HRV_HF", "HRV_LFHF", "HRV_SI")}
         hrv = HRV(
             timestamp=float(end),
             window=float(info["window"]),
@@ -76,9 +76,9 @@ def _window_features(times: Array, rr: Array, ends: Array, window: float) -> lis
             sdnn=float(values["HRV_SDNN"]),
             rmssd=float(values["HRV_RMSSD"]),
             pnn50=float(values["HRV_pNN50"]),
-            hf=opt("HRV_HF"),
-            lf_hf=opt("HRV_LFHF"),
-            stress_index=opt("HRV_SI"),
+            hf=opt["HRV_HF"],
+            lf_hf=opt["HRV_LFHF"],
+            stress_index=opt["HRV_SI"],
         )
         out.append(features_of(hrv))
     return out
@@ -178,7 +178,7 @@ def evaluate_loso(
         "synthetic": bool(dataset.synthetic),
         "cross_validation": "leave-one-subject-out",
         "n_subjects": len(np.unique(groups)),
-        "n_windows": int(len(y)),
+        "n_windows": len(y),
         "n_stress": int(y.sum()),
         "hrv_window_s": window,
         "step_s": step,

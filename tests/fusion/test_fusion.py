@@ -7,7 +7,7 @@ import pytest
 import heartmind
 from heartmind.components import Output, Processor
 from heartmind.events import Emotion, Event, SignalQuality, Stress
-from heartmind.plugins.affect.fusion import FusionProcessor, provenance
+from heartmind.plugins.fusion.api import FusionProcessor, provenance
 from heartmind.streams import Chunk
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from heartmind.cli.main import main
 from heartmind.datasets import write_dreamer_like, write_wesad_like
-from heartmind.plugins.affect.hr_models import load_heart_model
+from heartmind.plugins.heart_emotion.api import load_heart_model
 
 SMALL = ["--subjects", "3", "--episode-duration", "90", "--window", "30"]
 
@@ -24,7 +24,7 @@ def test_train_synthetic_writes_a_labelled_model(
     text = capsys.readouterr().out
     assert "[SYNTHETIC DATA]" in text and "not validated" in text and str(out) in text
     model = load_heart_model(out)
-    assert model.info.synthetic and model.window == 30.0
+    assert model.info.synthetic and model.info.trained_on == "synthetic" and model.window == 30.0
 
 
 def test_evaluate_synthetic_loso(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -13,22 +13,22 @@ import pytest
 
 from heartmind.datasets import AffectiveDataset, synthetic_affective
 from heartmind.models import ModelError, ModelInfo, load_model
-from heartmind.plugins.affect.hr_models import (
-    HeartVADModel,
-    HRVLinearModel,
-    bundled_models,
-    load_heart_model,
-    make_model,
-)
-from heartmind.plugins.affect.sequences import (
+from heartmind.plugins.heart_emotion.api import (
     HRV_FEATURES,
     Baseline,
+    HeartVADModel,
+    HRVLinearModel,
     baseline_from_beats,
+    build_windows,
+    bundled_models,
     hr_sequence,
     hrv_features,
+    load_heart_model,
+    make_model,
+    subject_beats,
     window_completeness,
 )
-from heartmind.plugins.affect.training import build_windows, subject_beats, train
+from heartmind.plugins.heart_emotion.api import train_heart_model as train
 
 
 @pytest.fixture(scope="module")
@@ -155,6 +155,7 @@ def test_bundled_models_are_labelled_synthetic() -> None:
         model = load_model(bundled_models()[name])
         assert isinstance(model, HeartVADModel)
         assert model.info.synthetic and model.info.training["synthetic"]
+        assert model.info.trained_on == "synthetic"
         assert "SYNTHETIC" in model.info.training["note"] and "+synthetic" in model.info.version
         assert model.info.name == name and model.window == 60.0
         assert not math.isnan(model.population_baseline().hr_mean)
@@ -165,8 +166,12 @@ def test_plugin_import_is_cheap() -> None:
     import sys
 
     code = (
-        "import sys, heartmind.plugins.affect, heartmind.plugins.affect.hr_models;"
-        "print(sorted(m for m in ('torch', 'sklearn', 'matplotlib') if m in sys.modules))"
+        "import sys, heartmind.plugins.heart_emotion as p;"
+        "print(sorted(m for m in ('torch', 'sklearn', 'matplotlib', 'scipy') if m in sys.modules));"
+        "import heartmind.plugins.heart_emotion.api;"
+        "print(sorted(m for m in ('torch', 'sklearn', 'matplotlib') if m in sys.modules));"
+        "p.load_heart_model;"  # lazy re-export of the api
+        "print('ok')"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+    assert out.stdout.split() == ["[]", "[]", "ok"]

@@ -7,9 +7,11 @@ import pytest
 
 import heartmind
 from heartmind import ConfigError, Emotion, HeartBeat
-from heartmind.plugins.affect.emotion_processor import HeartEmotionProcessor
-from heartmind.plugins.affect.hr_models import load_heart_model
-from heartmind.plugins.affect.sequences import baseline_from_beats
+from heartmind.plugins.heart_emotion.api import (
+    HeartEmotionProcessor,
+    baseline_from_beats,
+    load_heart_model,
+)
 
 
 def _session_emotions(model: str, duration: float = 600.0) -> list[Emotion]:
@@ -84,22 +86,25 @@ def test_streaming_equals_offline_and_excludes_flagged_beats() -> None:
     np.testing.assert_allclose(got, np.clip(expected[:, :3], -1, 1), atol=1e-12)
 
 
-def test_ecg_chunks_routed_directly_give_the_same_emotions() -> None:
-    via_beats = _session_emotions("hrv-linear-synthetic", duration=150.0)
+def test_ecg_chunks_routed_here_are_ignored_with_one_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """heart-emotion takes heart_beat events only (changed in issue #11): ECG routed to it
+    gives nothing and one warning that says to route it through heart-rate."""
     session = heartmind.Session(clock="virtual", seed=1)
     session.add_sensor(
-        "simulator", name="sim", modalities=["ECG"], state="rest-stress-recovery", duration=150.0
+        "simulator", name="sim", modalities=["ECG"], state="rest-stress-recovery", duration=30.0
     )
     session.add_processor(
         "heart-emotion", name="emo", model="hrv-linear-synthetic", input_types=["ECG"], events=()
     )
     direct: list[Emotion] = []
     session.subscribe("emotion", direct.append)
-    session.run()
-    assert len(direct) > 100
-    assert [(e.timestamp, e.arousal) for e in direct] == [
-        (e.timestamp, e.arousal) for e in via_beats
-    ]
+    with caplog.at_level("WARNING"):
+        stats = session.run()
+    assert direct == [] and stats["processors"]["emo"]["errors"] == 0
+    warnings = [r for r in caplog.records if "heart_beat events only" in r.getMessage()]
+    assert len(warnings) == 1 and "heart-rate" in warnings[0].getMessage()
 
 
 def test_options_are_checked_clearly() -> None:

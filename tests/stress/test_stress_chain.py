@@ -3,15 +3,26 @@
 simulator → heart-rate → hrv → stress, simulator KEYS/MOUSE → behaviour-emotion, both →
 fusion, in real virtual-clock sessions (see ``benchmarks/bench_stress.py`` for figures).
 SYNTHETIC data: this guards the plumbing and the calibration, not clinical validity.
+
+The chain runs are the expensive part (the hard scenario: eight 30-minute sessions). Each
+run is made once per test session (:func:`_hard_run`) by its own parametrized test, so no
+single test — whose time the 120-s timeout bounds — pays for more than one run, and the
+scenario-wide tests reuse them.
 """
 
 from __future__ import annotations
 
+import sys
+from functools import cache
+from pathlib import Path
+
 import numpy as np
 import pytest
 
-from heartmind.plugins.affect.stress import zscore_level
-from heartmind.plugins.affect.stress_eval import (
+from heartmind.plugins.stress.api import fit_stress_model, zscore_level
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+from stress_chain import (  # the harness lives in benchmarks/
     ChainResult,
     auroc,
     episode_labels,
@@ -23,7 +34,6 @@ from heartmind.plugins.affect.stress_eval import (
     run_chain,
     run_setup,
 )
-from heartmind.plugins.affect.stress_model import fit_stress_model
 
 pytestmark = pytest.mark.slow
 
@@ -108,11 +118,24 @@ HARD_MIN: dict[tuple[str, str], float] = {
 }
 
 
+@cache
+def _hard_run(subject: int) -> ChainResult:
+    return run_setup(hard_setup(SEED, subject), eda=True)
+
+
+@pytest.mark.parametrize("subject", HARD_TEST + HARD_TRAIN)
+def test_hard_run_is_scored_after_calibration(subject: int) -> None:
+    """One hard-scenario session (made here, reused below): calibrated, then scored."""
+    r = _hard_run(subject)
+    heart = r.stress("heart")
+    assert heart and min(e.timestamp for e in heart) > 180.0  # nothing before calibration
+    levels, y = r.scores("heart", r.start, MARGIN)
+    assert levels.size >= 60 and set(np.unique(y)) == {0.0, 1.0}
+
+
 @pytest.fixture(scope="module")
 def hard() -> tuple[list[ChainResult], list[ChainResult]]:
-    test = [run_setup(hard_setup(SEED, i), eda=True) for i in HARD_TEST]
-    train = [run_setup(hard_setup(SEED, i), eda=True) for i in HARD_TRAIN]
-    return test, train
+    return [_hard_run(i) for i in HARD_TEST], [_hard_run(i) for i in HARD_TRAIN]
 
 
 def test_hard_scenario_is_below_the_ceiling_and_above_chance(

@@ -13,15 +13,19 @@ import pytest
 from heartmind.errors import ConfigError
 from heartmind.events import HRV, SignalQuality, Stress
 from heartmind.models import load_model
-from heartmind.plugins.affect.calibration import Calibration, Calibrator, FeatureStats, calibrate
-from heartmind.plugins.affect.stress import (
+from heartmind.plugins.stress.api import (
     ZSCORE_MODEL,
+    Calibration,
+    Calibrator,
+    FeatureStats,
+    StressLogisticModel,
     StressProcessor,
+    calibrate,
     features_of,
+    fit_stress_model,
     stress_label,
     zscore_level,
 )
-from heartmind.plugins.affect.stress_model import StressLogisticModel, fit_stress_model
 
 
 def _hrv(t: float, hr: float = 70.0, rmssd: float = 40.0, n: int = 80, **kw: float) -> HRV:
@@ -183,7 +187,7 @@ def test_trained_model_option(tmp_path: Path) -> None:
     path = model.save(tmp_path / "s.hmm")
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     loaded = load_model(path)
-    assert isinstance(loaded, StressLogisticModel)
+    assert isinstance(loaded, StressLogisticModel) and loaded.info.trained_on == "synthetic"
     np.testing.assert_allclose(loaded.predict_rows(rows), model.predict_rows(rows))
     proc = StressProcessor(calibration=120.0, model=str(path))
     _rest(proc, until=140.0)

@@ -1,6 +1,6 @@
 """Inference cost per ``Emotion`` event of the heart-rate VAD models (CPU, ms).
 
-    .venv/bin/python benchmarks/bench_affect.py [--minutes 10] [--threads 1]
+    .venv/bin/python benchmarks/bench_heart_emotion.py [--minutes 10] [--threads 1]
 
 Feeds the beats of a simulated 10-minute rest-stress-recovery session (ground-truth beats
 of ``heartmind.sim``) into a ``heart-emotion`` processor per bundled model and times each
@@ -18,8 +18,7 @@ import time
 import numpy as np
 
 from heartmind import HeartBeat
-from heartmind.plugins.affect.emotion_processor import HeartEmotionProcessor
-from heartmind.plugins.affect.sequences import baseline_from_beats
+from heartmind.plugins.heart_emotion.api import HeartEmotionProcessor, baseline_from_beats
 from heartmind.sim import StateScript
 from heartmind.sim.latent import Latent
 
