@@ -126,9 +126,6 @@ def violations(root: Path = ROOT) -> list[str]:
 #: Imports that broke the rules when the check was written (issue #11 empties this list;
 #: nothing may be added to it).
 KNOWN = {
-    "core/datasets/base.py: heartmind.plugins.cardiac.ecg",
-    "plugins/affect/emotion_processor.py: heartmind.plugins.cardiac.processor",
-    "plugins/affect/stress_eval.py: heartmind.plugins.simulator._sensor",
     "plugins/analysis/loaders.py: heartmind.plugins.replay.sources",
     "plugins/analysis/plots.py: heartmind.plugins.replay.sources",
     "plugins/analysis/plots_modalities.py: heartmind.plugins.replay.sources",

@@ -89,13 +89,13 @@ def _mouse(**options: Any) -> MouseSensor:
     return MouseSensor(**options)
 
 
-def _features(*, window: float, step: float) -> BehaviourFeaturesProcessor:
+def _build_features(*, window: float, step: float) -> BehaviourFeaturesProcessor:
     from ._windows import BehaviourFeaturesProcessor
 
     return BehaviourFeaturesProcessor(window=window, step=step)
 
 
-def _emotion(*, model: str, baseline: float, baseline_file: str) -> BehaviourEmotionProcessor:
+def _build_emotion(*, model: str, baseline: float, baseline_file: str) -> BehaviourEmotionProcessor:
     from ._emotion import BehaviourEmotionProcessor
 
     return BehaviourEmotionProcessor(model=model, baseline=baseline, baseline_file=baseline_file)
@@ -125,7 +125,7 @@ def heartmind_processors() -> Iterator[ProcessorSpec]:
         name="behaviour-features",
         inputs=("KEYS", "MOUSE"),
         outputs=("KEYS_FEATURES", "MOUSE_FEATURES"),
-        factory=_features,
+        factory=_build_features,
         options=FEATURES_OPTIONS,
         description="Keyboard/mouse window features (dwell, flight, speed, jerk, …).",
     )
@@ -133,7 +133,7 @@ def heartmind_processors() -> Iterator[ProcessorSpec]:
         name="behaviour-emotion",
         inputs=("KEYS", "MOUSE", "KEYS_FEATURES", "MOUSE_FEATURES"),
         outputs=("emotion", "stress"),
-        factory=_emotion,
+        factory=_build_emotion,
         options=EMOTION_OPTIONS,
         description=(
             "Emotion and stress (modality 'behaviour') from keyboard/mouse features, "
@@ -153,19 +153,19 @@ def _model_class() -> type[Model]:
     return BehaviourLinearModel
 
 
-def _configure(parser: Any) -> None:
+def _add_arguments(parser: Any) -> None:
     from ._cli import configure
 
     configure(parser)
 
 
-def _train(args: Any) -> Model:
+def _run_training(args: Any) -> Model:
     from ._cli import train
 
     return train(args)
 
 
-def _evaluate(args: Any) -> EvaluationReport:
+def _run_evaluation(args: Any) -> EvaluationReport:
     from ._cli import evaluate
 
     return evaluate(args)
@@ -181,9 +181,9 @@ def heartmind_models() -> Iterator[ModelSpec]:
         outputs=_OUTPUTS,
         datasets=("simulator",),
         factory=_model_class,
-        train=_train,
-        evaluate=_evaluate,
-        configure=_configure,
+        train=_run_training,
+        evaluate=_run_evaluation,
+        configure=_add_arguments,
         bundled=(Path(__file__).parent / "data" / "behaviour-linear-synthetic.hmm",),
         smoke=("--users", "2", "--test-users", "1"),
         used_by=("behaviour-emotion",),

@@ -107,19 +107,19 @@ def _model_class(kind: str) -> Any:
     return factory
 
 
-def _configure(parser: Any) -> None:
+def _add_arguments(parser: Any) -> None:
     from ._cli import configure
 
     configure(parser)
 
 
-def _train(args: Any) -> Model:
+def _run_training(args: Any) -> Model:
     from ._cli import train
 
     return train(args)
 
 
-def _evaluate(args: Any) -> EvaluationReport:
+def _run_evaluation(args: Any) -> EvaluationReport:
     from ._cli import evaluate
 
     return evaluate(args)
@@ -136,9 +136,9 @@ def heartmind_models() -> Iterator[ModelSpec]:
             outputs=("valence", "arousal", "dominance", "stress"),
             datasets=("synthetic", "wesad", "dreamer", "lab"),
             factory=_model_class(kind),
-            train=_train,
-            evaluate=_evaluate,
-            configure=_configure,
+            train=_run_training,
+            evaluate=_run_evaluation,
+            configure=_add_arguments,
             bundled=(_DATA / f"{kind}-synthetic.hmm",),
             smoke=_SMOKE,
             used_by=("heart-emotion",),

@@ -88,19 +88,19 @@ def _model_class() -> type[Model]:
     return StressLogisticModel
 
 
-def _configure(parser: Any) -> None:
+def _add_arguments(parser: Any) -> None:
     from ._cli import configure
 
     configure(parser)
 
 
-def _train(args: Any) -> Model:
+def _run_training(args: Any) -> Model:
     from ._cli import train
 
     return train(args)
 
 
-def _evaluate(args: Any) -> EvaluationReport:
+def _run_evaluation(args: Any) -> EvaluationReport:
     from ._cli import evaluate
 
     return evaluate(args)
@@ -116,9 +116,9 @@ def heartmind_models() -> Iterator[ModelSpec]:
         outputs=("stress",),
         datasets=("synthetic", "wesad", "lab"),
         factory=_model_class,
-        train=_train,
-        evaluate=_evaluate,
-        configure=_configure,
+        train=_run_training,
+        evaluate=_run_evaluation,
+        configure=_add_arguments,
         smoke=_SMOKE,
         used_by=("stress",),
         description=(
