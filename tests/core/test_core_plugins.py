@@ -160,6 +160,7 @@ def test_fake_distribution_plugin_is_loaded(fake_dist: FakeDist) -> None:
         "processors": ["good-rate"],
         "consumers": ["good-rec"],
         "commands": [],
+        "models": [],
     }
     assert rec.to_dict()["provides"]["processors"] == ["good-rate"]
 
