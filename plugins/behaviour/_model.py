@@ -99,7 +99,7 @@ class UserBaseline:
         arr = np.asarray(x, dtype=np.float64).reshape(-1, len(self.features))
         z = (arr - np.asarray(self.mean)) / np.asarray(self.sd)
         z[:, np.asarray(self.n_windows) == 0] = 0.0
-        return np.clip(np.nan_to_num(z, nan=0.0), -clip, clip)
+        return np.asarray(np.clip(np.nan_to_num(z, nan=0.0), -clip, clip), dtype=np.float64)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-compatible form."""

@@ -4,10 +4,10 @@ simulator → heart-rate → hrv → stress, simulator KEYS/MOUSE → behaviour-
 fusion, in real virtual-clock sessions (see ``benchmarks/bench_stress.py`` for figures).
 SYNTHETIC data: this guards the plumbing and the calibration, not clinical validity.
 
-The chain runs are the expensive part (the hard scenario: eight 30-minute sessions). Each
-run is made once per test session (:func:`_hard_run`) by its own parametrized test, so no
-single test — whose time the 120-s timeout bounds — pays for more than one run, and the
-scenario-wide tests reuse them.
+The chain runs are the expensive part (five 14-minute easy sessions, eight 30-minute hard
+ones). Each run is made once per test session (:func:`_easy_run`, :func:`_hard_run`) by
+its own parametrized test, so no single test — whose time the 120-s timeout bounds — pays
+for more than one run, and the scenario-wide tests reuse them.
 """
 
 from __future__ import annotations
@@ -41,14 +41,32 @@ SEED, START, MARGIN = 2026, 240.0, 90.0
 TRAIN, HELD_OUT = (0, 1), (4, 5, 6)
 
 
+@cache
+def _easy_run(subject: int) -> ChainResult:
+    if subject in TRAIN:  # training runs need the heart chain only
+        return run_chain(subject, seed=SEED, behaviour=False, fusion=False)
+    return run_chain(subject, seed=SEED)
+
+
+@pytest.mark.parametrize("subject", HELD_OUT + TRAIN)
+def test_easy_run_finds_its_episodes(subject: int) -> None:
+    """One easy-scenario session (made here, reused below): calibrated, then separating."""
+    r = _easy_run(subject)
+    levels, y = r.scores("heart", START, MARGIN)
+    assert levels[y == 1].mean() > levels[y == 0].mean() + 0.3
+    assert all(e.modality == "heart" for e in r.stress("heart"))
+    # nothing before the 180 s calibration (first HRV update at ~10 s)
+    assert min(e.timestamp for e in r.stress("heart")) > 180.0
+
+
 @pytest.fixture(scope="module")
 def held_out() -> list[ChainResult]:
-    return [run_chain(i, seed=SEED) for i in HELD_OUT]
+    return [_easy_run(i) for i in HELD_OUT]
 
 
 @pytest.fixture(scope="module")
 def trained() -> list[ChainResult]:
-    return [run_chain(i, seed=SEED, behaviour=False, fusion=False) for i in TRAIN]
+    return [_easy_run(i) for i in TRAIN]
 
 
 def _pooled(results: list[ChainResult], modality: str) -> float:
@@ -70,12 +88,6 @@ def _table(results: list[ChainResult]) -> tuple[list[dict[str, float]], np.ndarr
 
 def test_heart_stress_finds_the_episodes(held_out: list[ChainResult]) -> None:
     assert _pooled(held_out, "heart") >= 0.8
-    for r in held_out:
-        levels, y = r.scores("heart", START, MARGIN)
-        assert levels[y == 1].mean() > levels[y == 0].mean() + 0.3
-        assert all(e.modality == "heart" for e in r.stress("heart"))
-        # nothing before the 180 s calibration (first HRV update at ~10 s)
-        assert min(e.timestamp for e in r.stress("heart")) > 180.0
 
 
 def test_behaviour_and_fused(held_out: list[ChainResult]) -> None:
