@@ -110,7 +110,10 @@ def parse_model_args(spec: ModelSpec, command: str, argv: Sequence[str]) -> argp
     return args
 
 
-def _kind_args(args: argparse.Namespace, manager: PluginManager, command: str) -> Any:
+def _kind_args(
+    args: argparse.Namespace, manager: PluginManager, command: str
+) -> tuple[ModelSpec, argparse.Namespace] | None:
+    """The spec of ``--model`` and the kind's parsed arguments; None after general help."""
     if args.help and not args.model:
         kinds = ", ".join(sorted(manager.models())) or "none"
         print(
