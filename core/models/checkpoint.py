@@ -80,22 +80,32 @@ def load_checkpoint(path: str | Path) -> dict[str, Any]:
     try:
         with zipfile.ZipFile(path) as zf:
             document = json.loads(zf.read("checkpoint.json"))
+            _check_version(path, document)
             with np.load(io.BytesIO(zf.read("arrays.npz")), allow_pickle=False) as npz:
                 arrays = {k: npz[k] for k in npz.files}
+    except CheckpointError:
+        raise
     except FileNotFoundError:
         raise CheckpointError(f"checkpoint {path} does not exist.") from None
-    except (zipfile.BadZipFile, KeyError, ValueError, json.JSONDecodeError) as exc:
+    except (zipfile.BadZipFile, KeyError, ValueError, EOFError, OSError) as exc:
         raise CheckpointError(
             f"{path} is not a heartmind checkpoint ({exc}); delete it to start afresh."
         ) from None
-    if document.get("format") != _FORMAT or document.get("version") != CHECKPOINT_VERSION:
-        raise CheckpointError(
-            f"{path} is a {document.get('format')!r} file of version "
-            f"{document.get('version')}; this heartmind reads {_FORMAT} version "
-            f"{CHECKPOINT_VERSION}. Resume with the heartmind that wrote it, or start afresh."
-        )
     state: dict[str, Any] = _decode(document["state"], arrays)
     return state
+
+
+def _check_version(path: Path, document: Any) -> None:
+    if not isinstance(document, dict) or (
+        document.get("format") != _FORMAT or document.get("version") != CHECKPOINT_VERSION
+    ):
+        found = document.get("format") if isinstance(document, dict) else None
+        version = document.get("version") if isinstance(document, dict) else None
+        raise CheckpointError(
+            f"{path} is a {found!r} file of version {version}; this heartmind reads "
+            f"{_FORMAT} version {CHECKPOINT_VERSION}. Resume with the heartmind that wrote "
+            "it, or start afresh."
+        )
 
 
 def _encode(value: Any, arrays: dict[str, npt.NDArray[Any]], where: str) -> Any:

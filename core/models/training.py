@@ -269,6 +269,12 @@ class _Run:
             monitor = "train_loss"
         if val is None and monitor.startswith("val_"):
             raise TrainingError(f"monitor {monitor!r} needs validation data (val=...).")
+        reported = [
+            "train_loss",
+            *(["val_loss", *(f"val_{m}" for m in metrics)] if val is not None else []),
+        ]
+        if monitor not in reported:
+            raise TrainingError(f"cannot monitor {monitor!r}: an epoch reports {reported}.")
         self.stopper = EarlyStopping(
             monitor, mode=config.mode, patience=config.patience, min_delta=config.min_delta
         )
