@@ -1,5 +1,5 @@
-"""torch helpers: seeding, thread count, device choice, state dict ↔ named numpy arrays,
-parameter and FLOP counts.
+"""torch helpers: seeding and generator states, thread count, device choice, state dict ↔
+named numpy arrays, parameter and FLOP counts.
 
 torch is imported inside the functions, so importing this module (and
 ``heartmind.models``) stays cheap; torch itself comes with ``pip install
@@ -36,7 +36,9 @@ __all__ = [
     "count_parameters",
     "load_arrays",
     "require_torch",
+    "rng_state",
     "seed_everything",
+    "set_rng_state",
     "set_threads",
     "state_to_arrays",
     "threads",
@@ -77,6 +79,33 @@ def seed_everything(seed: int, *, deterministic: bool = False) -> None:
         torch.use_deterministic_algorithms(True, warn_only=True)
         torch.backends.cudnn.benchmark = False
         torch.backends.cudnn.deterministic = True
+
+
+def rng_state(device: torch.device | None = None) -> dict[str, Any]:
+    """The states of Python's, numpy's and torch's global generators (and of ``device``'s
+    CUDA generator): what :func:`set_rng_state` needs to repeat the next random draws.
+
+    Holds tuples, integers and arrays/tensors only, so a checkpoint can store it.
+    """
+    torch = require_torch("generator states")
+    state: dict[str, Any] = {
+        "python": random.getstate(),
+        "numpy": np.random.get_state(),
+        "torch": torch.get_rng_state(),
+    }
+    if device is not None and device.type == "cuda":
+        state["cuda"] = torch.cuda.get_rng_state(device)
+    return state
+
+
+def set_rng_state(state: dict[str, Any], device: torch.device | None = None) -> None:
+    """Restore generator states taken by :func:`rng_state`."""
+    torch = require_torch("generator states")
+    random.setstate(state["python"])
+    np.random.set_state(state["numpy"])
+    torch.set_rng_state(state["torch"])
+    if device is not None and device.type == "cuda" and "cuda" in state:
+        torch.cuda.set_rng_state(state["cuda"], device)
 
 
 def set_threads(count: int | None) -> int:

@@ -27,7 +27,6 @@ threads). See :mod:`heartmind.models.checkpoint` for the file format.
 from __future__ import annotations
 
 import logging
-import random
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
@@ -43,7 +42,7 @@ from . import distributed as ddp
 from .checkpoint import load_checkpoint, save_checkpoint
 from .early_stopping import EarlyStopping
 from .progress import TrainingProgress
-from .torch_utils import choose_device, seed_everything, threads
+from .torch_utils import choose_device, rng_state, seed_everything, set_rng_state, threads
 from .training_data import (
     Data,
     TrainingError,
@@ -264,17 +263,7 @@ class _Run:
         self.loss = loss
         self.metrics = metrics
         self.objective: Objective | None = None
-        monitor = config.monitor
-        if val is None and monitor == "val_loss":
-            monitor = "train_loss"
-        if val is None and monitor.startswith("val_"):
-            raise TrainingError(f"monitor {monitor!r} needs validation data (val=...).")
-        reported = [
-            "train_loss",
-            *(["val_loss", *(f"val_{m}" for m in metrics)] if val is not None else []),
-        ]
-        if monitor not in reported:
-            raise TrainingError(f"cannot monitor {monitor!r}: an epoch reports {reported}.")
+        monitor = _monitor(config.monitor, val is not None, metrics)
         self.stopper = EarlyStopping(
             monitor, mode=config.mode, patience=config.patience, min_delta=config.min_delta
         )
@@ -445,7 +434,7 @@ class _Run:
     def _save(self, epoch: int, improved: bool) -> None:
         if self.folder is None:
             return
-        rng = ddp.all_gather_objects(_rng_state(self.device), self.world)  # every rank
+        rng = ddp.all_gather_objects(rng_state(self.device), self.world)  # every rank
         if not self.world.is_main:
             return
         save_checkpoint(
@@ -495,7 +484,7 @@ class _Run:
         self.best_state = state["best_model"]
         epoch = int(state["epoch"])
         if int(state["world_size"]) == self.world.size:
-            _set_rng_state(state["rng"][self.world.rank], self.device)
+            set_rng_state(state["rng"][self.world.rank], self.device)
         else:
             log.warning(
                 "resuming on %d processes instead of %d: random draws will differ",
@@ -505,6 +494,18 @@ class _Run:
             seed_everything(self.config.seed + self.world.rank + 1000 * (epoch + 1))
         log.info("resumed from %s after epoch %d", last, epoch + 1)
         return epoch + 1
+
+
+def _monitor(monitor: str, has_val: bool, metrics: Mapping[str, MetricFn]) -> str:
+    """The metric early stopping watches (``val_loss`` falls back to ``train_loss``)."""
+    if not has_val and monitor == "val_loss":
+        return "train_loss"
+    if not has_val and monitor.startswith("val_"):
+        raise TrainingError(f"monitor {monitor!r} needs validation data (val=...).")
+    reported = ["train_loss", *(["val_loss", *(f"val_{m}" for m in metrics)] if has_val else [])]
+    if monitor not in reported:
+        raise TrainingError(f"cannot monitor {monitor!r}: an epoch reports {reported}.")
+    return monitor
 
 
 _RESUME_KEYS = ("batch_size", "optimizer", "lr", "weight_decay", "scheduler", "seed", "shuffle")
@@ -518,25 +519,6 @@ def _warn_changed(saved: dict[str, Any], now: dict[str, Any]) -> None:
             "that was never interrupted",
             changed,
         )
-
-
-def _rng_state(device: torch.device) -> dict[str, Any]:
-    state: dict[str, Any] = {
-        "python": random.getstate(),
-        "numpy": np.random.get_state(),
-        "torch": torch.get_rng_state(),
-    }
-    if device.type == "cuda":
-        state["cuda"] = torch.cuda.get_rng_state(device)
-    return state
-
-
-def _set_rng_state(state: dict[str, Any], device: torch.device) -> None:
-    random.setstate(state["python"])
-    np.random.set_state(state["numpy"])
-    torch.set_rng_state(state["torch"])
-    if device.type == "cuda" and "cuda" in state:
-        torch.cuda.set_rng_state(state["cuda"], device)
 
 
 def predict(
