@@ -26,22 +26,8 @@ __all__ = ["FORMAT_VERSION", "Model", "ModelError", "ModelInfo", "load_model", "
 # The model kit (docs/models.md): metrics, splits, confidence, calibration, torch_utils,
 # explain, training (+ training_data, early_stopping, progress), checkpoint, distributed.
 # Loaded on first use, so importing heartmind.models imports neither torch nor scipy.
-_KIT = frozenset(
-    [
-        "calibration",
-        "checkpoint",
-        "confidence",
-        "distributed",
-        "early_stopping",
-        "explain",
-        "metrics",
-        "progress",
-        "splits",
-        "torch_utils",
-        "training",
-        "training_data",
-    ]
-)
+_KIT = {"calibration", "checkpoint", "confidence", "distributed", "early_stopping", "explain"}
+_KIT |= {"metrics", "progress", "splits", "torch_utils", "training", "training_data"}
 
 
 def __getattr__(name: str) -> Any:
