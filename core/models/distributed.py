@@ -19,11 +19,14 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-import torch
-import torch.distributed as dist
-from torch import nn
+from ..errors import HeartmindError, MissingExtraError
 
-from ..errors import HeartmindError
+try:
+    import torch
+    import torch.distributed as dist
+    from torch import nn
+except ImportError:  # pragma: no cover - torch is the "models" extra
+    raise MissingExtraError("models", "heartmind.models.distributed", "torch") from None
 
 __all__ = [
     "DistributedError",

@@ -23,11 +23,16 @@ from dataclasses import dataclass
 from typing import Any, Literal, TypeAlias
 
 import numpy as np
-import torch
-import torch.nn.functional as F  # noqa: N812
-from torch import nn
 
+from ..errors import MissingExtraError
 from .base import ModelError
+
+try:
+    import torch
+    import torch.nn.functional as F  # noqa: N812
+    from torch import nn
+except ImportError:  # pragma: no cover - torch is the "models" extra
+    raise MissingExtraError("models", "heartmind.models.explain", "torch") from None
 
 __all__ = [
     "Attribution",

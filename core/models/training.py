@@ -35,9 +35,8 @@ from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
-import torch
-from torch import nn
 
+from ..errors import MissingExtraError
 from . import distributed as ddp
 from .checkpoint import load_checkpoint, save_checkpoint
 from .early_stopping import EarlyStopping
@@ -53,6 +52,12 @@ from .training_data import (
     to_device,
     train_loader,
 )
+
+try:
+    import torch
+    from torch import nn
+except ImportError:  # pragma: no cover - torch is the "models" extra
+    raise MissingExtraError("models", "heartmind.models.training", "torch") from None
 
 __all__ = [
     "LossFn",

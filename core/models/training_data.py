@@ -14,11 +14,16 @@ from typing import Any, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
-import torch
-from torch.utils.data import DataLoader, Dataset, DistributedSampler, Subset, TensorDataset
 
+from ..errors import MissingExtraError
 from .base import ModelError
 from .distributed import World
+
+try:
+    import torch
+    from torch.utils.data import DataLoader, Dataset, DistributedSampler, Subset, TensorDataset
+except ImportError:  # pragma: no cover - torch is the "models" extra
+    raise MissingExtraError("models", "heartmind.models.training_data", "torch") from None
 
 __all__ = [
     "Data",
