@@ -31,7 +31,8 @@ f1                 2TP / (2TP + FP + FN)       TP + FP + FN = 0 (``c`` absent ev
 =================  ==========================  ==========================================
 
 Interval F1 (micro-expression spotting), Wasserstein-1, PSNR, SSIM, MSE and MAE are
-re-exported here from their modules; they follow the same rule.
+re-exported here from their modules; they follow the same rule. So are the confidence
+intervals :func:`mean_ci` and :func:`bootstrap_ci` (:mod:`heartmind.models.confidence`).
 """
 
 from __future__ import annotations
@@ -46,16 +47,19 @@ import numpy.typing as npt
 from ._metric_checks import MetricError, as_1d, as_binary, as_scores, same_length
 from ._metric_distances import mae, mse, psnr, ssim, wasserstein1
 from ._metric_intervals import IntervalCounts, interval_counts, interval_f1, interval_iou
+from .confidence import Estimate, bootstrap_ci, mean_ci
 
 __all__ = [
     "Average",
     "ClassScores",
+    "Estimate",
     "IntervalCounts",
     "MetricError",
     "accuracy",
     "auprc",
     "auroc",
     "auroc_per_label",
+    "bootstrap_ci",
     "confusion_matrix",
     "eer",
     "eer_threshold",
@@ -64,6 +68,7 @@ __all__ = [
     "interval_f1",
     "interval_iou",
     "mae",
+    "mean_ci",
     "mse",
     "per_class",
     "ppv",
@@ -115,10 +120,11 @@ def confusion_matrix(
     t, p = same_length(as_1d(y_true, "y_true"), as_1d(y_pred, "y_pred"))
     names = _labels(t, p, labels)
     index = {label: i for i, label in enumerate(names)}
+    rows = np.array([index.get(a, -1) for a in t.tolist()], dtype=np.int64)
+    cols = np.array([index.get(b, -1) for b in p.tolist()], dtype=np.int64)
+    keep = (rows >= 0) & (cols >= 0)
     out = np.zeros((len(names), len(names)), dtype=np.int64)
-    for a, b in zip(t.tolist(), p.tolist(), strict=True):
-        if a in index and b in index:
-            out[index[a], index[b]] += 1
+    np.add.at(out, (rows[keep], cols[keep]), 1)
     return out
 
 

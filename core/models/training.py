@@ -142,7 +142,7 @@ class TrainConfig:
     patience: int | None = None
     min_delta: float = 0.0
     restore_best: bool = True
-    checkpoint_dir: str | None = None
+    checkpoint_dir: str | Path | None = None
     resume: bool = False
     shuffle: bool = True
     drop_last: bool = False
@@ -160,7 +160,7 @@ class TrainConfig:
             raise TrainingError(f"unknown optimizer {self.optimizer!r}; use one of {_OPTIMIZERS}.")
         if self.scheduler is not None and self.scheduler not in _SCHEDULERS:
             raise TrainingError(f"unknown scheduler {self.scheduler!r}; use one of {_SCHEDULERS}.")
-        if self.checkpoint_dir is not None and not isinstance(self.checkpoint_dir, str):
+        if self.checkpoint_dir is not None:  # a str, so that the settings stay JSON
             object.__setattr__(self, "checkpoint_dir", str(self.checkpoint_dir))
 
 
@@ -317,7 +317,7 @@ class _Run:
         stopped = bool(start) and self.stopper.should_stop
         show = self.world.is_main and not cfg.quiet
         with TrainingProgress(cfg.epochs, enabled=show) as progress:
-            for epoch in range(start, cfg.epochs if not stopped else start):
+            for epoch in range(start, start if stopped else cfg.epochs):
                 record = self._epoch(epoch, progress)
                 progress.end_epoch(record)
                 if on_epoch_end is not None:

@@ -326,6 +326,16 @@ def test_empty_input_is_nan(name: str, call: Callable[[], float]) -> None:
     assert np.isnan(call())
 
 
+def test_roc_curve_edges() -> None:
+    fpr, tpr, thresholds = m.roc_curve([], [])
+    assert fpr.size == tpr.size == 1 and thresholds[0] == np.inf
+    fpr, tpr, _ = m.roc_curve([1, 1], [0.2, 0.4])
+    assert np.isnan(fpr).all() and tpr.tolist() == [0.0, 0.5, 1.0]
+    assert np.isnan(m.eer_threshold([0, 0], [0.2, 0.4])[1])
+    assert np.isnan(m.auroc_per_label(np.ones((3, 2), int), np.zeros((3, 2)))).all()
+    assert m.mean_ci is not None and m.bootstrap_ci is not None
+
+
 def test_empty_confusion_matrix_and_per_class() -> None:
     assert m.confusion_matrix([], []).shape == (0, 0)
     assert m.confusion_matrix([], [], labels=[0, 1]).tolist() == [[0, 0], [0, 0]]
