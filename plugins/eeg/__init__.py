@@ -29,17 +29,11 @@ if TYPE_CHECKING:
 
 __all__ = ["EEG_OPTIONS", "heartmind_processors"]
 
-#: Names of :mod:`.api` this package re-exports lazily (``api.__all__``; a test checks).
-_API = (
-    "BANDS",
-    "FAA_PAIRS",
-    "OLD_TO_NEW",
-    "EEGBandsProcessor",
-    "eeg_bandpower",
-    "eeg_filter",
-    "find_channel",
-    "frontal_asymmetry",
-    "standard_name",
+#: What :mod:`.api` exports (its ``__all__``; a test keeps the two equal), re-exported
+#: lazily by :func:`__getattr__`.
+_API = frozenset(
+    "BANDS FAA_PAIRS OLD_TO_NEW EEGBandsProcessor eeg_bandpower eeg_filter find_channel"
+    " frontal_asymmetry standard_name".split()
 )
 
 

@@ -31,27 +31,13 @@ if TYPE_CHECKING:
 
 __all__ = ["EDA_OPTIONS", "PPG_OPTIONS", "RSP_OPTIONS", "heartmind_processors"]
 
-#: Names of :mod:`.api` this package re-exports lazily (``api.__all__``; a test checks).
-_API = (
-    "EDA_PHASIC_METHODS",
-    "PPG_PEAK_METHODS",
-    "RSP_METHODS",
-    "BreathDetector",
-    "BreathRateEvents",
-    "EDAAnalyzer",
-    "EDAOutput",
-    "EDAProcessor",
-    "PPGDetector",
-    "PPGProcessor",
-    "RespirationProcessor",
-    "eda_phasic",
-    "eda_process",
-    "ppg_peaks",
-    "ppg_rate",
-    "prv_time_domain",
-    "rsp_peaks",
-    "rsp_rate",
-    "windowed_rate",
+#: What :mod:`.api` exports (its ``__all__``; a test keeps the two equal), re-exported
+#: lazily by :func:`__getattr__`.
+_API = frozenset(
+    "EDA_PHASIC_METHODS PPG_PEAK_METHODS RSP_METHODS BreathDetector BreathRateEvents"
+    " EDAAnalyzer EDAOutput EDAProcessor PPGDetector PPGProcessor RespirationProcessor"
+    " eda_phasic eda_process ppg_peaks ppg_rate prv_time_domain rsp_peaks rsp_rate"
+    " windowed_rate".split()
 )
 
 

@@ -30,18 +30,12 @@ if TYPE_CHECKING:
 
 __all__ = ["RADAR_OPTIONS", "heartmind_processors"]
 
-#: Names of :mod:`.api` this package re-exports lazily (``api.__all__``; a test checks).
-_API = (
-    "IQ_METHODS",
-    "IQCorrection",
-    "RadarOutput",
-    "RadarVitals",
-    "RadarVitalsProcessor",
-    "cardiac_spectrum_quality",
-    "fit_iq_correction",
-    "radar_displacement",
-    "radar_process",
-    "wavelength_mm",
+#: What :mod:`.api` exports (its ``__all__``; a test keeps the two equal), re-exported
+#: lazily by :func:`__getattr__`.
+_API = frozenset(
+    "IQ_METHODS IQCorrection RadarOutput RadarVitals RadarVitalsProcessor"
+    " cardiac_spectrum_quality fit_iq_correction radar_displacement radar_process"
+    " wavelength_mm".split()
 )
 
 
