@@ -31,12 +31,33 @@ __all__ = ["HEART_RATE_OPTIONS", "HRV_OPTIONS", "heartmind_processors"]
 
 #: What :mod:`.api` exports (its ``__all__``; a test keeps the two equal), re-exported
 #: lazily by :func:`__getattr__`.
-_API = frozenset(
-    "ECG_CLEAN_METHODS ECG_PEAK_METHODS ECG_QUALITY_METHODS FREQUENCY_BANDS"
-    " MIN_WINDOW_FREQUENCY RR_CORRECTION_KINDS DetectedBeats ECGCleaner HRVProcessor"
-    " HeartRateProcessor RPeakDetector detect_powerline ecg_clean ecg_peaks ecg_quality"
-    " ecg_rate hrv_baevsky hrv_frequency hrv_nonlinear hrv_poincare hrv_summary hrv_time"
-    " rr_correct rr_from_peaks snr_db window_intervals".split()
+_API = (
+    "ECG_CLEAN_METHODS",
+    "ECG_PEAK_METHODS",
+    "ECG_QUALITY_METHODS",
+    "FREQUENCY_BANDS",
+    "MIN_WINDOW_FREQUENCY",
+    "RR_CORRECTION_KINDS",
+    "DetectedBeats",
+    "ECGCleaner",
+    "HRVProcessor",
+    "HeartRateProcessor",
+    "RPeakDetector",
+    "detect_powerline",
+    "ecg_clean",
+    "ecg_peaks",
+    "ecg_quality",
+    "ecg_rate",
+    "hrv_baevsky",
+    "hrv_frequency",
+    "hrv_nonlinear",
+    "hrv_poincare",
+    "hrv_summary",
+    "hrv_time",
+    "rr_correct",
+    "rr_from_peaks",
+    "snr_db",
+    "window_intervals",
 )
 
 

@@ -31,9 +31,16 @@ __all__ = ["EEG_OPTIONS", "heartmind_processors"]
 
 #: What :mod:`.api` exports (its ``__all__``; a test keeps the two equal), re-exported
 #: lazily by :func:`__getattr__`.
-_API = frozenset(
-    "BANDS FAA_PAIRS OLD_TO_NEW EEGBandsProcessor eeg_bandpower eeg_filter find_channel"
-    " frontal_asymmetry standard_name".split()
+_API = (
+    "BANDS",
+    "FAA_PAIRS",
+    "OLD_TO_NEW",
+    "EEGBandsProcessor",
+    "eeg_bandpower",
+    "eeg_filter",
+    "find_channel",
+    "frontal_asymmetry",
+    "standard_name",
 )
 
 

@@ -33,11 +33,26 @@ __all__ = ["EDA_OPTIONS", "PPG_OPTIONS", "RSP_OPTIONS", "heartmind_processors"]
 
 #: What :mod:`.api` exports (its ``__all__``; a test keeps the two equal), re-exported
 #: lazily by :func:`__getattr__`.
-_API = frozenset(
-    "EDA_PHASIC_METHODS PPG_PEAK_METHODS RSP_METHODS BreathDetector BreathRateEvents"
-    " EDAAnalyzer EDAOutput EDAProcessor PPGDetector PPGProcessor RespirationProcessor"
-    " eda_phasic eda_process ppg_peaks ppg_rate prv_time_domain rsp_peaks rsp_rate"
-    " windowed_rate".split()
+_API = (
+    "EDA_PHASIC_METHODS",
+    "PPG_PEAK_METHODS",
+    "RSP_METHODS",
+    "BreathDetector",
+    "BreathRateEvents",
+    "EDAAnalyzer",
+    "EDAOutput",
+    "EDAProcessor",
+    "PPGDetector",
+    "PPGProcessor",
+    "RespirationProcessor",
+    "eda_phasic",
+    "eda_process",
+    "ppg_peaks",
+    "ppg_rate",
+    "prv_time_domain",
+    "rsp_peaks",
+    "rsp_rate",
+    "windowed_rate",
 )
 
 

@@ -32,10 +32,17 @@ __all__ = ["RADAR_OPTIONS", "heartmind_processors"]
 
 #: What :mod:`.api` exports (its ``__all__``; a test keeps the two equal), re-exported
 #: lazily by :func:`__getattr__`.
-_API = frozenset(
-    "IQ_METHODS IQCorrection RadarOutput RadarVitals RadarVitalsProcessor"
-    " cardiac_spectrum_quality fit_iq_correction radar_displacement radar_process"
-    " wavelength_mm".split()
+_API = (
+    "IQ_METHODS",
+    "IQCorrection",
+    "RadarOutput",
+    "RadarVitals",
+    "RadarVitalsProcessor",
+    "cardiac_spectrum_quality",
+    "fit_iq_correction",
+    "radar_displacement",
+    "radar_process",
+    "wavelength_mm",
 )
 
 

@@ -10,8 +10,7 @@ import pytest
 from ecg_synth import beat_times, match, scores, synth_ecg
 
 from heartmind.errors import ConfigError
-from heartmind.plugins.cardiac.api import RPeakDetector
-from heartmind.plugins.cardiac.api import ECG_PEAK_METHODS, ecg_peaks, ecg_rate
+from heartmind.plugins.cardiac.api import ECG_PEAK_METHODS, RPeakDetector, ecg_peaks, ecg_rate
 
 LEARNING = 2.0  # s: the detector's threshold-learning phase
 

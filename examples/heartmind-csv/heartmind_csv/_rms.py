@@ -65,7 +65,6 @@ class RMSProcessor(StreamProcessor[_Window]):
         return SignalRMS(
             timestamp=t,
             channels=st.info.channels,
-            units=st.info.units,
             rms=tuple(np.sqrt(st.squares / st.size).tolist()),
             window=st.size / st.info.rate,
             stream=st.info.name,

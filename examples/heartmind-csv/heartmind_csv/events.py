@@ -16,7 +16,6 @@ class SignalRMS(Event):
 
     topic: ClassVar[str] = "signal_rms"
     channels: tuple[str, ...] = quantity(doc="channel labels")
-    units: tuple[str, ...] = quantity(doc="unit of each channel (and of its RMS)")
     rms: tuple[float, ...] = quantity(doc="RMS of each channel, in the channel's unit")
     window: float = quantity("s", 0.0, None, "length of the window")
     stream: str = quantity(doc="stream measured", default="")
