@@ -9,6 +9,7 @@ Every signal plugin (cardiac, physio, eeg, radar) and third-party processors bui
 * :class:`Ticks` — the grid of sample times on which periodic events are reported;
 * :class:`CausalPeakPicker` — streaming local maxima with an adaptive threshold;
 * :class:`BeatEvents` — beat times → ``HeartBeat``/``HeartRate``/``HRV`` events;
+  :func:`rr_field` — an interval as ``HeartBeat.rr`` accepts it (its declared range);
 * :class:`SOSFilter`, :func:`group_delay`, :func:`group_delay_samples` — causal filtering;
 * :func:`run_blocks` — feed a streaming core an array block by block (offline twins);
 * :func:`channel_index`, :func:`channel_indices` — the ``channel(s)`` option → columns;
