@@ -1,27 +1,58 @@
-"""Streaming processors of the physio plugin: ``ppg-rate``, ``respiration`` and ``eda``."""
+"""The physio plugin's three processors: ``ppg-rate``, ``respiration`` and ``eda``.
+
+Each builds on :class:`heartmind.streaming.StreamProcessor` (one state per stream, gap
+reset, timelines) and runs the same streaming core as its offline function.
+"""
 
 from __future__ import annotations
 
 import logging
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
 from heartmind.components import Output
+from heartmind.plugins.cardiac.api import hrv_time
+from heartmind.streaming import BeatEvents, StreamProcessor, Ticks, Timeline
 from heartmind.streams import StreamInfo
 
-from ._beats import BeatEvents
-from ._processor import StreamProcessor
-from ._stream import Timeline, resolve_channel
-from .eda import EDAAnalyzer, EDAOutput
-from .events import SCR, RespirationRate, SkinConductance
-from .ppg import PPGDetector
-from .rsp import BreathDetector, windowed_rate
+from ._breath_rate import BreathRateEvents
+from ._eda import EDAAnalyzer, EDAOutput
+from ._ppg import PPGDetector
+from ._rsp import BreathDetector
+from .events import SCR, SkinConductance
 
-__all__ = ["EDAProcessor", "PPGProcessor", "RespirationProcessor"]
+__all__ = ["EDAProcessor", "PPGProcessor", "RespirationProcessor", "prv_time_domain"]
 
 log = logging.getLogger(__name__)
+
+
+def prv_time_domain(intervals: Sequence[float]) -> dict[str, float]:
+    """Time-domain pulse-rate variability, computed as the cardiac plugin's HRV.
+
+    Parameters
+    ----------
+    intervals
+        Successive inter-beat intervals in s (already cleaned of implausible ones).
+
+    Returns
+    -------
+    dict
+        ``mean_nn``, ``sdnn``, ``rmssd`` (ms) and ``pnn50`` (%); NaN if fewer than 3.
+    """
+    nn = np.asarray(intervals, dtype=np.float64) * 1000.0
+    if nn.size < 3:
+        return {"mean_nn": math.nan, "sdnn": math.nan, "rmssd": math.nan, "pnn50": math.nan}
+    v = hrv_time(nn)
+    return {
+        "mean_nn": v["HRV_MeanNN"],
+        "sdnn": v["HRV_SDNN"],
+        "rmssd": v["HRV_RMSSD"],
+        "pnn50": v["HRV_pNN50"],
+    }
 
 
 @dataclass
@@ -31,7 +62,7 @@ class _PPGState:
     beats: BeatEvents
 
 
-class PPGProcessor(StreamProcessor):
+class PPGProcessor(StreamProcessor[_PPGState]):
     """Pulses, pulse rate and pulse-rate variability from PPG streams.
 
     Parameters
@@ -71,31 +102,29 @@ class PPGProcessor(StreamProcessor):
         }
         self.channel = channel
 
-    def _check_info(self, info: StreamInfo) -> None:
-        super()._check_info(info)
-        resolve_channel(info, self.channel, self.kind)
-
-    def _new_state(self, info: StreamInfo, t0: float) -> _PPGState:
+    def open_stream(self, info: StreamInfo, t0: float) -> _PPGState:
+        """Pulse detector and beat events of a new PPG stream."""
         sc = self.schedule
         beats = BeatEvents(
             info.name,
-            self._name,
+            self.name,
             t0,
             hr_interval=sc["hr_interval"],
             hr_window=sc["hr_window"],
             hrv_interval=sc["hrv_interval"],
             hrv_window=sc["hrv_window"],
+            variability=prv_time_domain,
         )
-        return _PPGState(
-            resolve_channel(info, self.channel, self.kind), PPGDetector(info.rate), beats
-        )
+        return _PPGState(self.column(info), PPGDetector(info.rate), beats)
 
-    def _feed(
+    def feed(
         self, st: _PPGState, tl: Timeline, data: npt.NDArray[np.float64], until: float
     ) -> list[Output]:
+        """Detect pulses in the next samples; return beat and rate events."""
         return self._emit(st, tl, st.detector.process(data[:, st.column]), until)
 
-    def _flush(self, st: _PPGState, tl: Timeline) -> list[Output]:
+    def close_stream(self, st: _PPGState, tl: Timeline) -> list[Output]:
+        """Decide the pulses still pending."""
         return self._emit(st, tl, st.detector.flush(), tl.last)
 
     def _emit(
@@ -110,15 +139,12 @@ class PPGProcessor(StreamProcessor):
 
 @dataclass
 class _RSPState:
-    info: StreamInfo
     column: int
     detector: BreathDetector
-    next_tick: float
-    breaths: list[float] = field(default_factory=list)
-    depths: list[tuple[float, float]] = field(default_factory=list)
+    rates: BreathRateEvents
 
 
-class RespirationProcessor(StreamProcessor):
+class RespirationProcessor(StreamProcessor[_RSPState]):
     """Breathing rate (breaths/min) from respiration (RSP) streams.
 
     Parameters
@@ -138,41 +164,21 @@ class RespirationProcessor(StreamProcessor):
         super().__init__()
         self.interval, self.window, self.channel = float(interval), float(window), channel
 
-    def _check_info(self, info: StreamInfo) -> None:
-        super()._check_info(info)
-        resolve_channel(info, self.channel, self.kind)
+    def open_stream(self, info: StreamInfo, t0: float) -> _RSPState:
+        """Breath detector and rate grid of a new respiration stream."""
+        column = self.column(info)
+        rates = BreathRateEvents(
+            info.name, self.name, t0, interval=self.interval, window=self.window
+        )
+        return _RSPState(column, BreathDetector(info.rate), rates)
 
-    def _new_state(self, info: StreamInfo, t0: float) -> _RSPState:
-        column = resolve_channel(info, self.channel, self.kind)
-        return _RSPState(info, column, BreathDetector(info.rate), t0 + self.interval)
-
-    def _feed(
+    def feed(
         self, st: _RSPState, tl: Timeline, data: npt.NDArray[np.float64], until: float
     ) -> list[Output]:
+        """Detect breaths in the next samples; return the rates of the grid passed."""
         times, depths = st.detector.process(data[:, st.column])
-        for i, d in zip(times.tolist(), depths.tolist(), strict=True):
-            st.breaths.append(tl.time_of(i))
-            st.depths.append((st.breaths[-1], d))
-        out: list[Output] = []
-        while st.next_tick <= until:
-            t, st.next_tick = st.next_tick, st.next_tick + self.interval
-            st.breaths = [b for b in st.breaths if b > t - self.window - 60.0]
-            st.depths = [x for x in st.depths if x[0] > t - self.window]
-            rate = float(windowed_rate(st.breaths, [t], self.window)[0])
-            inside = [d for b, d in st.depths if b <= t]
-            if np.isfinite(rate) and 2.0 <= rate <= 80.0:
-                out.append(
-                    RespirationRate(
-                        timestamp=t,
-                        rate=rate,
-                        window=self.window,
-                        n_breaths=len(inside),
-                        amplitude=float(np.mean(inside)) if inside else None,
-                        stream=st.info.name,
-                        source=self._name,
-                    )
-                )
-        return out
+        breaths = [tl.time_of(i) for i in times.tolist()]
+        return list(st.rates.emit(breaths, until, depths.tolist()))
 
 
 @dataclass
@@ -180,12 +186,12 @@ class _EDAState:
     info: StreamInfo
     column: int
     core: EDAAnalyzer
-    next_tick: float
+    ticks: Ticks
     onsets: list[float] = field(default_factory=list)
     last: tuple[float, float] = (0.0, 0.0)  # latest (tonic, phasic), µS
 
 
-class EDAProcessor(StreamProcessor):
+class EDAProcessor(StreamProcessor[_EDAState]):
     """Tonic level, phasic level, SCRs and SCR rate from EDA streams (µS).
 
     Parameters
@@ -195,7 +201,7 @@ class EDAProcessor(StreamProcessor):
     window
         Trailing window of the SCR rate, in s.
     tonic_window, min_amplitude, min_slope
-        See :class:`~heartmind.plugins.physio.eda.EDAAnalyzer` (s, µS, µS/s).
+        See :class:`~heartmind.plugins.physio.api.EDAAnalyzer` (s, µS, µS/s).
     channel
         EDA channel label or index as a string; ``""`` = first channel.
 
@@ -228,18 +234,16 @@ class EDAProcessor(StreamProcessor):
             "min_slope": float(min_slope),
         }
 
-    def _check_info(self, info: StreamInfo) -> None:
-        super()._check_info(info)
-        resolve_channel(info, self.channel, self.kind)
-
-    def _new_state(self, info: StreamInfo, t0: float) -> _EDAState:
-        column = resolve_channel(info, self.channel, self.kind)
+    def open_stream(self, info: StreamInfo, t0: float) -> _EDAState:
+        """Tonic/phasic analyser and report grid of a new EDA stream."""
+        column = self.column(info)
         core = EDAAnalyzer(info.rate, **self.core_options)
-        return _EDAState(info, column, core, t0 + self.interval)
+        return _EDAState(info, column, core, Ticks(t0 + self.interval, self.interval))
 
-    def _feed(
+    def feed(
         self, st: _EDAState, tl: Timeline, data: npt.NDArray[np.float64], until: float
     ) -> list[Output]:
+        """Analyse the next samples; return SCRs and the levels of the grid passed."""
         res: EDAOutput = st.core.process(data[:, st.column])
         first = tl.n - res.clean.size
         out: list[Output] = []
@@ -253,12 +257,11 @@ class EDAProcessor(StreamProcessor):
                     amplitude=amp,
                     rise_time=max(0.0, t_pk - t_on),
                     stream=st.info.name,
-                    source=self._name,
+                    source=self.name,
                 )
             )
-        times = _times(tl, first, res.clean.size)
-        while st.next_tick <= until:
-            t, st.next_tick = st.next_tick, st.next_tick + self.interval
+        times = tl.times(first, res.clean.size)
+        for t in st.ticks.due(until):
             k = int(np.searchsorted(times, t, side="right")) - 1
             if k >= 0:
                 st.last = (float(res.tonic[k]), float(res.phasic[k]))
@@ -272,13 +275,9 @@ class EDAProcessor(StreamProcessor):
                     scr_rate=60.0 * n / self.window,
                     window=self.window,
                     stream=st.info.name,
-                    source=self._name,
+                    source=self.name,
                 )
             )
         if res.clean.size:
             st.last = (float(res.tonic[-1]), float(res.phasic[-1]))
         return out
-
-
-def _times(tl: Timeline, first: int, n: int) -> npt.NDArray[np.float64]:
-    return np.array([tl.time_of(first + i) for i in range(n)], dtype=np.float64)

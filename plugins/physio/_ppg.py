@@ -5,7 +5,7 @@ Signal path (all causal, state carried across blocks):
 1. band-pass 0.5–8 Hz (2nd-order Butterworth, second-order sections; the upper edge is
    lowered to 0.4 × the sampling rate for slow sensors);
 2. slope (first difference × rate) of the band-passed pulse wave;
-3. :class:`~heartmind.plugins.physio._peaks.CausalPeakPicker`: local maxima of the slope
+3. :class:`~heartmind.streaming.CausalPeakPicker`: local maxima of the slope
    within ±0.25 s, above 45 % of the typical peak slope, at least 0.3 s apart (≤ 200 bpm);
 4. localisation: the pulse time is the **steepest upstroke** (maximum slope) of the raw
    signal, lightly smoothed (centred 40 ms moving average), searched within ±0.12 s of the
@@ -28,9 +28,16 @@ import numpy.typing as npt
 from scipy import signal
 
 from heartmind.errors import ConfigError, MissingExtraError
-
-from ._peaks import CausalPeakPicker
-from ._stream import check_method, check_rate, check_signal, run_blocks
+from heartmind.streaming import (
+    CausalPeakPicker,
+    SOSFilter,
+    check_method,
+    check_rate,
+    check_signal,
+    group_delay_samples,
+    instantaneous_rate,
+    run_blocks,
+)
 
 __all__ = ["PPG_PEAK_METHODS", "PPGDetector", "ppg_peaks", "ppg_rate"]
 
@@ -66,12 +73,12 @@ class PPGDetector:
             raise ConfigError(f"PPG band {band} Hz must satisfy 0 < low < high < 0.4 × rate.")
         self.sampling_rate = fs
         self._sos = signal.butter(2, [lo, hi], btype="bandpass", fs=fs, output="sos")
-        self._zi: _F64 | None = None
+        self._bandpass = SOSFilter(self._sos)
         self._prev = 0.0
         self._picker = CausalPeakPicker(
             fs, lookahead=0.25, refractory=0.3, fraction=0.45, early=0.6, ratio=2.0, max_early=1.0
         )
-        self._gd = _group_delay(self._sos, math.sqrt(lo * hi) * 1.5, fs)
+        self._gd = group_delay_samples(self._sos, min(math.sqrt(lo * hi) * 1.5, 0.45 * fs), fs)
         self._half = max(1, round(0.12 * fs))
         self._smooth = max(1, round(0.04 * fs)) | 1  # odd
         self._raw = np.zeros(0)
@@ -89,10 +96,7 @@ class PPGDetector:
 
     def _run(self, block: _F64, *, final: bool) -> _F64:
         if block.size:
-            if self._zi is None:
-                self._zi = signal.sosfilt_zi(self._sos) * block[0]
-                self._prev = 0.0
-            bp, self._zi = signal.sosfilt(self._sos, block, zi=self._zi)
+            bp = self._bandpass.process(block)
             slope = np.diff(bp, prepend=self._prev if self._raw.size else bp[0])
             self._prev = float(bp[-1])
             self._raw = np.concatenate((self._raw, block))
@@ -122,12 +126,6 @@ class PPGDetector:
             den = d[k - 1] - 2 * d[k] + d[k + 1]
             off = 0.5 * (d[k - 1] - d[k + 1]) / den if den < 0 else 0.0
         return a + (self._smooth - 1) / 2 + k + 0.5 + off
-
-
-def _group_delay(sos: _F64, freq: float, fs: float) -> int:
-    b, a = signal.sos2tf(sos)
-    _, gd = signal.group_delay((b, a), w=[min(freq, 0.45 * fs)], fs=fs)
-    return max(0, round(float(gd[0])))
 
 
 def ppg_peaks(
@@ -203,10 +201,4 @@ def ppg_rate(
     min_interval, max_interval
         Plausible pulse intervals in s; outside them the rate is NaN.
     """
-    idx = np.asarray(peaks, dtype=np.float64)
-    rate = np.full(idx.shape, np.nan)
-    if idx.size > 1:
-        ii = np.diff(idx) / float(sampling_rate)
-        ok = (ii >= min_interval) & (ii <= max_interval)
-        rate[1:][ok] = 60.0 / ii[ok]
-    return rate
+    return instantaneous_rate(peaks, sampling_rate, min_interval, max_interval)

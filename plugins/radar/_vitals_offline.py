@@ -1,6 +1,6 @@
 """Offline radar vital signs in NeuroKit2's shape (``radar_<step>(iq, sampling_rate, ...)``).
 
-:func:`radar_process` runs the streaming :class:`~heartmind.plugins.radar.vitals.RadarVitals`
+:func:`radar_process` runs the streaming :class:`~heartmind.plugins.radar.api.RadarVitals`
 over the whole recording, so an offline analysis gives exactly what the ``radar-vitals``
 processor reports; it also returns the zero-phase breathing (0.1–0.5 Hz) and heartbeat
 (0.8–3 Hz) components of the displacement for inspection and plots.
@@ -14,9 +14,9 @@ import numpy as np
 import numpy.typing as npt
 from scipy import signal
 
-from heartmind.plugins.physio._stream import check_rate, check_signal, run_blocks
+from heartmind.streaming import check_rate, check_signal, run_blocks
 
-from .vitals import RadarOutput, RadarVitals
+from ._vital_signs import RadarOutput, RadarVitals
 
 __all__ = ["radar_process"]
 
@@ -57,7 +57,7 @@ def radar_process(
         zero-phase band-passed 0.1–0.5 Hz and 0.8–3 Hz), ``"RADAR_Beats"`` (fractional
         samples), ``"RADAR_Breaths"`` (fractional samples), ``"RADAR_Quality"`` (rows of
         end sample, quality 0–1, SNR dB, spectral heart rate bpm), ``"correction"``
-        (:class:`~heartmind.plugins.radar.iq.IQCorrection`), ``"sampling_rate"``.
+        (:class:`~heartmind.plugins.radar.api.IQCorrection`), ``"sampling_rate"``.
     """
     x = check_signal(iq, "radar_process", ndim=2)
     fs = check_rate(sampling_rate, "radar_process", 20.0)

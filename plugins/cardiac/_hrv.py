@@ -36,7 +36,7 @@ from scipy import interpolate, signal
 
 from heartmind.errors import ConfigError
 
-from .rr import rr_correct
+from ._rr_correction import rr_correct
 
 __all__ = [
     "FREQUENCY_BANDS",

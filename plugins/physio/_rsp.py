@@ -22,10 +22,16 @@ import numpy.typing as npt
 from scipy import signal
 
 from heartmind.errors import ConfigError, MissingExtraError
+from heartmind.streaming import (
+    SOSFilter,
+    check_method,
+    check_rate,
+    check_signal,
+    run_blocks,
+    windowed_rate,
+)
 
-from ._stream import check_method, check_rate, check_signal, run_blocks
-
-__all__ = ["RSP_METHODS", "BreathDetector", "rsp_peaks", "rsp_rate", "windowed_rate"]
+__all__ = ["RSP_METHODS", "BreathDetector", "rsp_peaks", "rsp_rate"]
 
 #: Valid ``method`` values of :func:`rsp_peaks`.
 RSP_METHODS: tuple[str, ...] = ("heartmind", "neurokit")
@@ -57,8 +63,9 @@ class BreathDetector:
         if not 0 < band[0] < band[1] < fs / 2:
             raise ConfigError(f"breathing band {band} Hz must satisfy 0 < low < high < {fs / 2}.")
         self.sampling_rate = fs
-        self._sos = signal.butter(2, list(band), btype="bandpass", fs=fs, output="sos")
-        self._zi: _F64 | None = None
+        self._bandpass = SOSFilter(
+            signal.butter(2, list(band), btype="bandpass", fs=fs, output="sos")
+        )
         alpha = 1.0 / (10.0 * fs)
         self._ema = ([alpha], [1.0, alpha - 1.0])
         self._ema_zi = np.zeros(1)
@@ -74,9 +81,7 @@ class BreathDetector:
         block = np.asarray(x, dtype=np.float64).reshape(-1)
         if block.size == 0:
             return np.zeros(0), np.zeros(0)
-        if self._zi is None:
-            self._zi = signal.sosfilt_zi(self._sos) * block[0]
-        y, self._zi = signal.sosfilt(self._sos, block, zi=self._zi)
+        y = self._bandpass.process(block)
         amp, self._ema_zi = signal.lfilter(*self._ema, np.abs(y), zi=self._ema_zi)
         times, depths = self._crossings(y, amp)
         self._n += block.size
@@ -149,25 +154,6 @@ def rsp_peaks(
         info["RSP_Depth"] = np.concatenate([np.zeros(0), *(p[1] for p in parts)])
     info["RSP_Breaths"] = breaths
     return breaths, info
-
-
-def windowed_rate(times: npt.ArrayLike, at: npt.ArrayLike, window: float) -> _F64:
-    """Event rate per minute at times ``at`` from event ``times`` (same unit, s).
-
-    The rate at ``t`` is ``60 / mean interval`` of the intervals whose end lies in
-    ``(t - window, t]``; NaN where there is none.
-    """
-    ev = np.asarray(times, dtype=np.float64)
-    grid = np.asarray(at, dtype=np.float64)
-    out = np.full(grid.shape, np.nan)
-    if ev.size < 2:
-        return out
-    ends, lengths = ev[1:], np.diff(ev)
-    for i, t in enumerate(grid.tolist()):
-        sel = lengths[(ends > t - window) & (ends <= t)]
-        if sel.size:
-            out[i] = 60.0 / float(sel.mean())
-    return out
 
 
 def rsp_rate(

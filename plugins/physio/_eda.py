@@ -28,8 +28,14 @@ import numpy.typing as npt
 from scipy import ndimage, signal
 
 from heartmind.errors import ConfigError, MissingExtraError
-
-from ._stream import check_method, check_rate, check_signal, run_blocks
+from heartmind.streaming import (
+    SOSFilter,
+    check_method,
+    check_rate,
+    check_signal,
+    group_delay,
+    run_blocks,
+)
 
 __all__ = ["EDA_PHASIC_METHODS", "EDAAnalyzer", "EDAOutput", "eda_phasic", "eda_process"]
 
@@ -76,10 +82,9 @@ class EDAAnalyzer:
         if not (tonic_window > 0 and min_amplitude > 0):
             raise ConfigError("EDA: tonic_window (s) and min_amplitude (µS) must be > 0.")
         self.sampling_rate = fs
-        self._sos = signal.butter(2, min(1.5, 0.4 * fs), fs=fs, output="sos")
-        b, a = signal.sos2tf(self._sos)
-        self._gd = float(signal.group_delay((b, a), w=[0.2], fs=fs)[1][0])
-        self._zi: _F64 | None = None
+        sos = signal.butter(2, min(1.5, 0.4 * fs), fs=fs, output="sos")
+        self._lowpass = SOSFilter(sos)
+        self._gd = group_delay(sos, 0.2, fs)
         self._w = max(3, round(tonic_window * fs)) | 1
         self._hist = np.zeros(0)
         alpha = 1.0 / (2.0 * fs)
@@ -97,9 +102,7 @@ class EDAAnalyzer:
         block = np.asarray(x, dtype=np.float64).reshape(-1)
         if block.size == 0:
             return EDAOutput(np.zeros(0), np.zeros(0), np.zeros(0))
-        if self._zi is None:
-            self._zi = signal.sosfilt_zi(self._sos) * block[0]
-        clean, self._zi = signal.sosfilt(self._sos, block, zi=self._zi)
+        clean = self._lowpass.process(block)
         buf = np.concatenate((self._hist, clean))
         low = ndimage.minimum_filter1d(buf, self._w, origin=(self._w - 1) // 2, mode="nearest")
         low = low[self._hist.size :]

@@ -12,19 +12,15 @@ import numpy.typing as npt
 from heartmind.components import Output
 from heartmind.errors import ConfigError
 from heartmind.events import SignalQuality
-from heartmind.plugins.physio._beats import BeatEvents
-from heartmind.plugins.physio._processor import StreamProcessor
-from heartmind.plugins.physio._stream import Timeline
-from heartmind.plugins.physio.events import RespirationRate
-from heartmind.plugins.physio.rsp import windowed_rate
+from heartmind.plugins.physio.api import BreathRateEvents
+from heartmind.streaming import BeatEvents, StreamProcessor, Timeline, channel_indices
 from heartmind.streams import StreamInfo
 
-from .vitals import RadarOutput, RadarVitals
+from ._vital_signs import RadarOutput, RadarVitals
 
 __all__ = ["RadarVitalsProcessor"]
 
 log = logging.getLogger(__name__)
-_BREATH_RANGE = (2.0, 80.0)
 
 
 @dataclass
@@ -33,11 +29,10 @@ class _State:
     columns: tuple[int, int]
     core: RadarVitals
     beats: BeatEvents
-    breaths: list[float]
-    next_rr: float
+    breaths: BreathRateEvents
 
 
-class RadarVitalsProcessor(StreamProcessor):
+class RadarVitalsProcessor(StreamProcessor[_State]):
     """Heart rate, beats, breathing rate and signal quality from CW radar I/Q streams.
 
     Parameters
@@ -94,8 +89,9 @@ class RadarVitalsProcessor(StreamProcessor):
         self.channels = tuple(channels)
         RadarVitals(100.0, method=method)  # validates the method early
 
-    def _check_info(self, info: StreamInfo) -> None:
-        super()._check_info(info)
+    def check_stream(self, info: StreamInfo) -> None:
+        """At least 20 Hz, with the I and Q channels asked for (or two channels)."""
+        super().check_stream(info)
         self._columns(info)
 
     def _columns(self, info: StreamInfo) -> tuple[int, int]:
@@ -106,13 +102,8 @@ class RadarVitalsProcessor(StreamProcessor):
                     "radar needs two (I and Q)."
                 )
             return 0, 1
-        missing = [c for c in self.channels if c not in info.channels]
-        if missing:
-            raise ConfigError(
-                f"radar-vitals: stream {info.name!r} has no channel {missing[0]!r}; its "
-                f"channels are {', '.join(info.channels)}. Fix the option 'channels'."
-            )
-        return info.channels.index(self.channels[0]), info.channels.index(self.channels[1])
+        i, q = channel_indices(info, self.channels, self.kind)
+        return i, q
 
     def _carrier(self, info: StreamInfo) -> float:
         if self.carrier_ghz > 0:
@@ -123,12 +114,13 @@ class RadarVitalsProcessor(StreamProcessor):
         log.warning(
             "%s: stream %r gives no carrier_ghz in its meta; assuming 24 GHz (set the option "
             "carrier_ghz)",
-            self._name,
+            self.name,
             info.name,
         )
         return 24.0
 
-    def _new_state(self, info: StreamInfo, t0: float) -> _State:
+    def open_stream(self, info: StreamInfo, t0: float) -> _State:
+        """Demodulator, beat events and breath rates of a new radar stream."""
         core = RadarVitals(
             info.rate,
             carrier_ghz=self._carrier(info),
@@ -137,15 +129,20 @@ class RadarVitalsProcessor(StreamProcessor):
             quality_interval=self.quality[0],
             quality_window=self.quality[1],
         )
-        beats = BeatEvents(info.name, self._name, t0, hr_interval=self.hr[0], hr_window=self.hr[1])
-        return _State(info, self._columns(info), core, beats, [], t0 + self.breath[0])
+        beats = BeatEvents(info.name, self.name, t0, hr_interval=self.hr[0], hr_window=self.hr[1])
+        breaths = BreathRateEvents(
+            info.name, self.name, t0, interval=self.breath[0], window=self.breath[1]
+        )
+        return _State(info, self._columns(info), core, beats, breaths)
 
-    def _feed(
+    def feed(
         self, st: _State, tl: Timeline, data: npt.NDArray[np.float64], until: float
     ) -> list[Output]:
+        """Demodulate the next I/Q samples; return beats, rates and quality."""
         return self._events(st, tl, st.core.process(data[:, list(st.columns)]), until)
 
-    def _flush(self, st: _State, tl: Timeline) -> list[Output]:
+    def close_stream(self, st: _State, tl: Timeline) -> list[Output]:
+        """Decide what is pending (also fits the I/Q correction on a short recording)."""
         return self._events(st, tl, st.core.flush(), tl.last)
 
     def _events(self, st: _State, tl: Timeline, res: RadarOutput, until: float) -> list[Output]:
@@ -155,38 +152,16 @@ class RadarVitalsProcessor(StreamProcessor):
         beats = [(tl.time_of(i), tl.time_of(d)) for i, d in res.beats]
         usable = not out or bool(getattr(out[-1], "usable", True))
         out.extend(st.beats.emit(beats, until, usable=usable))
-        st.breaths.extend(tl.time_of(i) for i, _ in res.breaths)
-        out.extend(self._breath_rates(st, until))
+        out.extend(st.breaths.emit([tl.time_of(i) for i, _ in res.breaths], until))
         return out
 
     def _quality_event(self, st: _State, t: float, q: float, snr: float) -> SignalQuality:
         return SignalQuality(
             timestamp=t,
             stream=st.info.name,
-            source=self._name,
+            source=self.name,
             window=self.quality[1],
             quality=q,
             usable=q >= 0.3,
             snr_db=snr,
         )
-
-    def _breath_rates(self, st: _State, until: float) -> list[Output]:
-        out: list[Output] = []
-        step, window = self.breath
-        while st.next_rr <= until:
-            t, st.next_rr = st.next_rr, st.next_rr + step
-            st.breaths = [b for b in st.breaths if b > t - window - 60.0]
-            rate = float(windowed_rate(st.breaths, [t], window)[0])
-            n = sum(1 for b in st.breaths if t - window < b <= t)
-            if _BREATH_RANGE[0] <= rate <= _BREATH_RANGE[1]:
-                out.append(
-                    RespirationRate(
-                        timestamp=t,
-                        rate=rate,
-                        window=window,
-                        n_breaths=n,
-                        stream=st.info.name,
-                        source=self._name,
-                    )
-                )
-        return out

@@ -10,12 +10,11 @@ import numpy.typing as npt
 
 from heartmind.components import Output
 from heartmind.errors import ConfigError
-from heartmind.plugins.physio._processor import StreamProcessor
-from heartmind.plugins.physio._stream import Timeline
+from heartmind.streaming import StreamProcessor, Timeline
 from heartmind.streams import StreamInfo
 
-from .bands import BANDS, faa_pairs, window_powers, window_samples
-from .channels import standard_name
+from ._band_power import BANDS, faa_pairs, window_powers, window_samples
+from ._channel_names import standard_name
 from .events import AlphaAsymmetry, BandPower
 
 __all__ = ["EEGBandsProcessor"]
@@ -33,14 +32,14 @@ class _State:
     next_end: int  # absolute sample index at which the next window ends
 
 
-class EEGBandsProcessor(StreamProcessor):
+class EEGBandsProcessor(StreamProcessor[_State]):
     """Band powers per channel and frontal alpha asymmetry in sliding windows.
 
     Parameters
     ----------
     window, step
         Window length and step, in s (window ``k`` ends at sample ``w + k·s``, exactly
-        as :func:`~heartmind.plugins.eeg.bands.eeg_bandpower`).
+        as :func:`~heartmind.plugins.eeg.api.eeg_bandpower`).
     asymmetry
         ``"auto"``: emit ``AlphaAsymmetry`` when F3/F4 or F7/F8 exist; ``"on"``: require
         them (error otherwise); ``"off"``: never.
@@ -56,23 +55,26 @@ class EEGBandsProcessor(StreamProcessor):
         window_samples(window, step, 100.0)
         self.window, self.step, self.asymmetry = float(window), float(step), asymmetry
 
-    def _check_info(self, info: StreamInfo) -> None:
-        super()._check_info(info)
+    def check_stream(self, info: StreamInfo) -> None:
+        """At least 100 Hz; with ``asymmetry="on"``, a frontal pair of channels."""
+        super().check_stream(info)
         if self.asymmetry == "on":
             faa_pairs(info.channels)
 
-    def _new_state(self, info: StreamInfo, t0: float) -> _State:
+    def open_stream(self, info: StreamInfo, t0: float) -> _State:
+        """Window buffer, channel names and frontal pairs of a new EEG stream."""
         pairs: list[tuple[str, int, int]] = []
         if self.asymmetry != "off":
             try:
                 pairs = faa_pairs(info.channels)
             except ConfigError:
-                log.info("%s: no frontal pair in %r; no alpha asymmetry", self._name, info.name)
+                log.info("%s: no frontal pair in %r; no alpha asymmetry", self.name, info.name)
         w, _ = window_samples(self.window, self.step, info.rate)
         names = tuple(standard_name(c) for c in info.channels)
         return _State(info, names, pairs, np.zeros((0, info.n_channels)), w)
 
-    def _feed(self, st: _State, tl: Timeline, data: _F64, until: float) -> list[Output]:
+    def feed(self, st: _State, tl: Timeline, data: _F64, until: float) -> list[Output]:
+        """Buffer the next samples; return the events of every window they complete."""
         fs = st.info.rate
         w, s = window_samples(self.window, self.step, fs)
         st.buf = np.concatenate((st.buf, data))
@@ -98,7 +100,7 @@ class EEGBandsProcessor(StreamProcessor):
                 relative_alpha=rel["alpha"],
                 relative_beta=rel["beta"],
                 relative_theta=rel["theta"],
-                source=self._name,
+                source=self.name,
                 timestamp=t,
                 window=self.window,
                 stream=st.info.name,
@@ -118,7 +120,7 @@ class EEGBandsProcessor(StreamProcessor):
                     faa=faa[label],
                     faa_f8_f7=faa.get("F8-F7") if label != "F8-F7" else None,
                     pair=label,
-                    source=self._name,
+                    source=self.name,
                     timestamp=t,
                     window=self.window,
                     stream=st.info.name,

@@ -37,6 +37,7 @@ import numpy.typing as npt
 from scipy import ndimage, signal
 
 from heartmind.errors import ConfigError
+from heartmind.streaming import SOSFilter, group_delay_samples
 
 __all__ = ["DetectedBeats", "RPeakDetector"]
 
@@ -157,7 +158,7 @@ class RPeakDetector:
         self._learn_end = round(learning * fs)
         self._sb_factor = float(search_back)
         self._t_wave = round(t_wave_window * fs)
-        self._gd = _group_delay(self._sos, math.sqrt(lo * hi), fs)
+        self._gd = group_delay_samples(self._sos, math.sqrt(lo * hi), fs)
         self._half_win = max(1, round(0.10 * fs))
         # samples kept behind the next index to evaluate (localisation + max filter)
         self._keep = self._n_int + self._gd + self._half_win + self._look + 2
@@ -167,7 +168,7 @@ class RPeakDetector:
 
     def reset(self) -> None:
         """Forget everything (filter states, thresholds, beats), as after construction."""
-        self._zi_bp: _F64 | None = None
+        self._bandpass = SOSFilter(self._sos)
         self._floor = 0.0  # integrated-signal level below which nothing is a candidate
         self._zi_mwi = np.zeros(self._n_int - 1)
         self._prev_bp = 0.0
@@ -234,11 +235,10 @@ class RPeakDetector:
     # ------------------------------------------------------------------ filtering
 
     def _filter_and_buffer(self, block: _F64) -> None:
-        if self._zi_bp is None:  # start in steady state: no step response from the offset
-            self._zi_bp = signal.sosfilt_zi(self._sos) * block[0]
+        if not self._bandpass.started:  # it starts in steady state: no step from the offset
             # rounding residue of that offset is not a QRS complex
             self._floor = (1e-9 * abs(float(block[0])) * self.sampling_rate) ** 2
-        bp, self._zi_bp = signal.sosfilt(self._sos, block, zi=self._zi_bp)
+        bp = self._bandpass.process(block)
         deriv = np.diff(bp, prepend=self._prev_bp) * self.sampling_rate
         self._prev_bp = float(bp[-1])
         mwi, self._zi_mwi = signal.lfilter(self._mwi_b, 1.0, deriv * deriv, zi=self._zi_mwi)
@@ -393,10 +393,3 @@ class RPeakDetector:
         )
         self._out_peaks, self._out_at, self._out_sb = [], [], []
         return out
-
-
-def _group_delay(sos: npt.NDArray[np.float64], freq: float, fs: float) -> int:
-    """Group delay of the filter at ``freq`` Hz, in whole samples."""
-    b, a = signal.sos2tf(sos)
-    _, gd = signal.group_delay((b, a), w=[freq], fs=fs)
-    return max(0, round(float(gd[0])))

@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from heartmind.errors import ConfigError
+from heartmind.streaming import check_method
 
 __all__ = [
     "IQ_METHODS",
@@ -80,10 +81,7 @@ def fit_iq_correction(iq: npt.ArrayLike, method: str = "ellipse") -> IQCorrectio
     ValueError
         Unknown ``method`` (:class:`heartmind.ConfigError`) or fewer than 6 samples.
     """
-    if method not in IQ_METHODS:
-        raise ConfigError(
-            f"fit_iq_correction: unknown method {method!r}; valid methods: {', '.join(IQ_METHODS)}."
-        )
+    check_method(method, IQ_METHODS, "fit_iq_correction")
     p = np.asarray(iq, dtype=np.float64)
     if p.ndim != 2 or p.shape[1] != 2 or p.shape[0] < 6:
         raise ConfigError(f"I/Q data must have shape (n >= 6, 2), got {p.shape}.")

@@ -12,7 +12,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from heartmind.errors import ConfigError, MissingExtraError
+from heartmind.errors import MissingExtraError
+from heartmind.streaming import check_method, check_signal, instantaneous_rate, run_blocks
 
 __all__ = ["ECG_PEAK_METHODS", "ecg_peaks", "ecg_rate"]
 
@@ -60,18 +61,8 @@ def ecg_peaks(
         For an unknown ``method`` (the message lists the valid ones), a signal that is not
         1-D and finite, or an unusable sampling rate (:class:`heartmind.ConfigError`).
     """
-    if method not in ECG_PEAK_METHODS:
-        raise ConfigError(
-            f"ecg_peaks: unknown method {method!r}; valid methods: {', '.join(ECG_PEAK_METHODS)}."
-        )
-    x = np.asarray(ecg_signal, dtype=np.float64)
-    if x.ndim != 1:
-        raise ConfigError(
-            f"ecg_peaks: the signal must be 1-D (one channel), got shape {x.shape}; "
-            "pass one column, e.g. data[:, 0]."
-        )
-    if not np.isfinite(x).all():
-        raise ConfigError("ecg_peaks: the signal contains NaN or inf; interpolate them first.")
+    check_method(method, ECG_PEAK_METHODS, "ecg_peaks")
+    x = check_signal(ecg_signal, "ecg_peaks")
     fs = float(sampling_rate)
     if method == "neurokit":
         return _neurokit_peaks(x, fs)
@@ -81,13 +72,10 @@ def ecg_peaks(
 def _heartmind_peaks(
     x: npt.NDArray[np.float64], fs: float, chunk_size: int | None
 ) -> tuple[npt.NDArray[np.int64], dict[str, Any]]:
-    from .detector import RPeakDetector
+    from ._r_peak_detector import RPeakDetector
 
     det = RPeakDetector(fs)
-    step = x.size if chunk_size is None else int(chunk_size)
-    if step < 1 and x.size:
-        raise ConfigError(f"ecg_peaks: chunk_size must be >= 1, got {chunk_size}.")
-    parts = [det.process(x[i : i + step]) for i in range(0, x.size, max(step, 1))]
+    parts = run_blocks(det.process, x, chunk_size, "ecg_peaks")
     parts.append(det.flush())
     peaks = np.concatenate([p.peaks for p in parts]).astype(np.int64)
     at = np.concatenate([p.detected_at for p in parts]).astype(np.int64)
@@ -139,10 +127,4 @@ def ecg_rate(
     numpy.ndarray
         One value per beat, in bpm; the first beat (no previous one) is NaN.
     """
-    idx = np.asarray(peaks, dtype=np.float64)
-    rate = np.full(idx.shape, np.nan)
-    if idx.size > 1:
-        rr = np.diff(idx) / float(sampling_rate)
-        ok = (rr >= min_rr) & (rr <= max_rr)
-        rate[1:][ok] = 60.0 / rr[ok]
-    return rate
+    return instantaneous_rate(peaks, sampling_rate, min_rr, max_rr)

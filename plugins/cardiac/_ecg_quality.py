@@ -32,9 +32,9 @@ import numpy as np
 import numpy.typing as npt
 from scipy import signal
 
-from heartmind.errors import ConfigError
+from heartmind.streaming import RingBuffer, SOSFilter, check_method
 
-from .clean import ECGCleaner, detect_powerline
+from ._ecg_clean import ECGCleaner, detect_powerline
 
 __all__ = ["ECG_QUALITY_METHODS", "BeatQuality", "ecg_quality", "snr_db", "window_quality"]
 
@@ -85,40 +85,33 @@ class BeatQuality:
         self.sampling_rate = fs
         self.artefact_threshold = float(artefact_threshold)
         self.cleaner = ECGCleaner(fs, powerline=powerline)
-        self._sos = signal.butter(2, _ART_BAND, btype="bandpass", fs=fs, output="sos")
-        self._zi: _F64 | None = None
-        self._cap = max(16, math.ceil(buffer * fs))
-        self.raw = np.zeros(self._cap)
-        self.clean = np.zeros(self._cap)
-        self.low = np.zeros(self._cap)
-        self.n = 0
+        self._lowband = SOSFilter(
+            signal.butter(2, _ART_BAND, btype="bandpass", fs=fs, output="sos")
+        )
+        cap = max(16, math.ceil(buffer * fs))
+        #: Raw, cleaned and artefact-band (0.7–5 Hz) samples of the last ``buffer`` s.
+        self.raw, self.clean, self.low = RingBuffer(cap), RingBuffer(cap), RingBuffer(cap)
         self.ref = _Reference()
+
+    @property
+    def n(self) -> int:
+        """Samples processed so far."""
+        return self.raw.n
 
     def process(self, x: npt.ArrayLike) -> None:
         """Filter and buffer the next block of raw samples."""
         block = np.asarray(x, dtype=np.float64).reshape(-1)
         if block.size == 0:
             return
-        if self._zi is None:
-            self._zi = signal.sosfilt_zi(self._sos) * block[0]
-        low, self._zi = signal.sosfilt(self._sos, block, zi=self._zi)
-        clean = self.cleaner.process(block)
-        keep = min(block.size, self._cap)
-        idx = np.arange(self.n + block.size - keep, self.n + block.size) % self._cap
-        self.raw[idx], self.clean[idx], self.low[idx] = block[-keep:], clean[-keep:], low[-keep:]
-        self.n += block.size
-
-    def segment(self, which: _F64, start: int, stop: int) -> _F64 | None:
-        """Buffered samples ``[start, stop)`` (absolute indices), or None if not held."""
-        if start < max(0, self.n - self._cap) or stop > self.n or stop <= start:
-            return None
-        return which[np.arange(start, stop) % self._cap]
+        self.low.append(self._lowband.process(block))
+        self.clean.append(self.cleaner.process(block))
+        self.raw.append(block)
 
     def assess(self, r: int) -> tuple[bool, float]:
         """Quality of the beat at absolute sample ``r``: (usable, q in [0, 1])."""
         fs = self.sampling_rate
-        low = self.segment(self.low, r + round(_ART_SPAN[0] * fs), r + round(_ART_SPAN[1] * fs))
-        beat = self.segment(self.clean, r + round(_TPL_SPAN[0] * fs), r + round(_TPL_SPAN[1] * fs))
+        low = self.low.segment(r + round(_ART_SPAN[0] * fs), r + round(_ART_SPAN[1] * fs))
+        beat = self.clean.segment(r + round(_TPL_SPAN[0] * fs), r + round(_TPL_SPAN[1] * fs))
         if low is None or beat is None:
             return True, 1.0  # too close to the start (or too late): nothing to judge by
         return score_beat(self.ref, low, beat, self.artefact_threshold)
@@ -232,15 +225,11 @@ def ecg_quality(
         ``"window_start"`` (s), ``"window_quality"``, ``"window_usable"``, and
         ``"snr_db"`` / ``"snr_db_clean"`` (dB, whole signal, raw and cleaned).
     """
-    if method not in ECG_QUALITY_METHODS:
-        raise ConfigError(
-            f"ecg_quality: unknown method {method!r}; valid methods: "
-            f"{', '.join(ECG_QUALITY_METHODS)}."
-        )
+    check_method(method, ECG_QUALITY_METHODS, "ecg_quality")
     x = np.asarray(ecg_signal, dtype=np.float64)
     fs = float(sampling_rate)
     if peaks is None:
-        from .ecg import ecg_peaks
+        from ._ecg_peaks import ecg_peaks
 
         peaks, _ = ecg_peaks(x, fs)
     pk = np.asarray(peaks, dtype=np.int64)
@@ -274,5 +263,5 @@ def ecg_quality(
 
 def _clean_of(tracker: BeatQuality, x: _F64) -> _F64:
     """The causally cleaned signal the tracker buffered (whole signal, offline)."""
-    seg = tracker.segment(tracker.clean, 0, x.size)
+    seg = tracker.clean.segment(0, x.size)
     return seg if seg is not None else x

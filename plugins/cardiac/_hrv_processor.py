@@ -20,7 +20,7 @@ from heartmind.errors import ConfigError
 from heartmind.events import HRV, Event, HeartBeat
 from heartmind.streams import Chunk
 
-from .hrv import hrv_summary
+from ._hrv import hrv_summary
 
 __all__ = ["HRVProcessor", "window_intervals"]
 

@@ -24,6 +24,7 @@ import numpy.typing as npt
 from scipy import signal
 
 from heartmind.errors import ConfigError, MissingExtraError
+from heartmind.streaming import SOSFilter, check_method, check_signal
 
 __all__ = ["ECG_CLEAN_METHODS", "ECGCleaner", "detect_powerline", "ecg_clean"]
 
@@ -110,21 +111,18 @@ class ECGCleaner:
         self.sampling_rate = fs
         self.powerline = powerline
         self.sos: _F64 = np.concatenate(parts)
-        self._zi: _F64 | None = None
+        self._filter = SOSFilter(self.sos)
 
     def reset(self) -> None:
         """Forget the filter state."""
-        self._zi = None
+        self._filter = SOSFilter(self.sos)
 
     def process(self, x: npt.ArrayLike) -> _F64:
         """Clean the next block of samples (1-D, in order); returns as many samples."""
         block = np.asarray(x, dtype=np.float64).reshape(-1)
         if block.size == 0:
             return block
-        if self._zi is None:
-            self._zi = signal.sosfilt_zi(self.sos) * block[0]
-        out, self._zi = signal.sosfilt(self.sos, block, zi=self._zi)
-        return np.asarray(out, dtype=np.float64)
+        return self._filter.process(block)
 
 
 def ecg_clean(
@@ -160,13 +158,8 @@ def ecg_clean(
         (:class:`heartmind.ConfigError`) for an unknown ``method`` — the message lists the
         valid ones — or a signal that is not 1-D and finite.
     """
-    if method not in ECG_CLEAN_METHODS:
-        raise ConfigError(
-            f"ecg_clean: unknown method {method!r}; valid methods: {', '.join(ECG_CLEAN_METHODS)}."
-        )
-    x = np.asarray(ecg_signal, dtype=np.float64)
-    if x.ndim != 1 or not np.isfinite(x).all():
-        raise ConfigError("ecg_clean: the signal must be 1-D and finite; pass one channel.")
+    check_method(method, ECG_CLEAN_METHODS, "ecg_clean")
+    x = check_signal(ecg_signal, "ecg_clean")
     fs = float(sampling_rate)
     if method == "neurokit":
         try:

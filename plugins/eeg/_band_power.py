@@ -16,11 +16,20 @@ import numpy.typing as npt
 
 from heartmind.errors import ConfigError
 from heartmind.extras import require
-from heartmind.plugins.physio._stream import check_rate, check_signal
+from heartmind.streaming import check_rate, check_signal
 
-from .channels import find_channel, standard_name
+from ._channel_names import find_channel, standard_name
 
-__all__ = ["BANDS", "eeg_bandpower", "eeg_filter", "frontal_asymmetry"]
+__all__ = [
+    "BANDS",
+    "FAA_PAIRS",
+    "eeg_bandpower",
+    "eeg_filter",
+    "faa_pairs",
+    "frontal_asymmetry",
+    "window_powers",
+    "window_samples",
+]
 
 #: EEG bands in Hz.
 BANDS: dict[str, tuple[float, float]] = {

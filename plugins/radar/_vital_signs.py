@@ -3,11 +3,12 @@
 Signal path of :class:`RadarVitals` (causal after calibration, state carried):
 
 1. **calibration**: the first ``calibration`` s of I/Q are buffered and the I/Q correction
-   (ellipse fit, :mod:`~heartmind.plugins.radar.iq`) is fitted on them, then applied to
-   every sample (the buffered ones included);
+   (ellipse fit, :func:`~heartmind.plugins.radar.api.fit_iq_correction`) is fitted on
+   them, then applied to every sample (the buffered ones included);
 2. **demodulation**: ``atan2`` of the corrected samples, unwrapped across blocks, scaled
    to displacement ``d = φ λ / 4π`` (mm);
-3. **breathing**: the :class:`~heartmind.plugins.physio.rsp.BreathDetector` on ``d``
+3. **breathing**: the physio plugin's
+   :class:`~heartmind.plugins.physio.api.BreathDetector` on ``d``
    (band 0.1–0.6 Hz, upward zero crossings);
 4. **heartbeats**: the heartbeat micro-motion (≈ 0.1–0.5 mm, 10–100× smaller than
    breathing) is a short pulse whose harmonics reach well above the breathing harmonics,
@@ -30,10 +31,10 @@ import numpy.typing as npt
 from scipy import signal
 
 from heartmind.errors import ConfigError
-from heartmind.plugins.physio._peaks import CausalPeakPicker
-from heartmind.plugins.physio.rsp import BreathDetector
+from heartmind.plugins.physio.api import BreathDetector
+from heartmind.streaming import CausalPeakPicker, SOSFilter, group_delay_samples
 
-from .iq import IQCorrection, fit_iq_correction, wavelength_mm
+from ._iq_demodulation import IQCorrection, fit_iq_correction, wavelength_mm
 
 __all__ = ["RadarOutput", "RadarVitals", "cardiac_spectrum_quality"]
 
@@ -111,11 +112,11 @@ class RadarVitals:
         self._phase = 0.0
         self._n = 0  # demodulated samples so far
         lo, hi = _HEART_BAND[0], min(_HEART_BAND[1], 0.4 * fs)
-        self._sos = signal.butter(2, [lo, hi], btype="bandpass", fs=fs, output="sos")
-        self._zi: _F64 | None = None
+        sos = signal.butter(2, [lo, hi], btype="bandpass", fs=fs, output="sos")
+        self._bandpass = SOSFilter(sos)
         self._nw = max(2, round(0.15 * fs))
         self._mwi_zi = np.zeros(self._nw - 1)
-        self._gd = _group_delay(self._sos, math.sqrt(lo * hi), fs)
+        self._gd = group_delay_samples(sos, math.sqrt(lo * hi), fs)
         self._picker = CausalPeakPicker(fs, lookahead=0.25, refractory=0.33, fraction=0.35)
         self._breaths = BreathDetector(fs, band=(0.1, 0.6))
         self._q_step = max(1, round(quality_interval * fs))
@@ -160,9 +161,7 @@ class RadarVitals:
         times, depths = self._breaths.process(d)
         out.breaths = list(zip(times.tolist(), depths.tolist(), strict=True))
         if d.size:
-            if self._zi is None:
-                self._zi = signal.sosfilt_zi(self._sos) * d[0]
-            hp, self._zi = signal.sosfilt(self._sos, d, zi=self._zi)
+            hp = self._bandpass.process(d)
             env, self._mwi_zi = signal.lfilter(
                 np.full(self._nw, 1.0 / self._nw), 1.0, hp * hp, zi=self._mwi_zi
             )
@@ -196,9 +195,3 @@ class RadarVitals:
                 out.append((end - 1, *cardiac_spectrum_quality(seg, self.sampling_rate)))
             end += self._q_step
         return out
-
-
-def _group_delay(sos: _F64, freq: float, fs: float) -> int:
-    b, a = signal.sos2tf(sos)
-    _, gd = signal.group_delay((b, a), w=[freq], fs=fs)
-    return max(0, round(float(gd[0])))

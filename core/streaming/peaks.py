@@ -1,4 +1,4 @@
-"""Causal peak picking with an adaptive threshold, shared by PPG and radar beat detection.
+"""Causal peak picking with an adaptive threshold (PPG pulses, radar heartbeats, …).
 
 The picker sees a feature signal (e.g. the slope of a band-passed PPG) block by block and
 gives the same peaks whatever the blocking: a sample is a candidate when it is the largest
@@ -33,7 +33,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy import ndimage
+
+from heartmind.errors import ConfigError
 
 __all__ = ["CausalPeakPicker"]
 
@@ -88,6 +89,9 @@ class CausalPeakPicker:
         ratio: float = 2.0,
         max_early: float = 1.0,
     ) -> None:
+        from scipy import ndimage  # loads with the first picker, not with the kit
+
+        self._max_filter = ndimage.maximum_filter1d
         fs = float(sampling_rate)
         self._look = max(1, round(lookahead * fs))
         self._refr = max(1, round(refractory * fs))
@@ -139,7 +143,7 @@ class CausalPeakPicker:
         """
         if self._early is not None:
             if size is None or size.shape != feature.shape:
-                raise ValueError("the shape rule needs a size signal aligned with the feature")
+                raise ConfigError("the shape rule needs a size signal aligned with the feature")
             self._size = np.concatenate((self._size, size))
         self._buf = np.concatenate((self._buf, feature))
         self._n += feature.size
@@ -182,7 +186,7 @@ class CausalPeakPicker:
 
     def _scan(self, first: int, last: int) -> None:
         buf = self._buf
-        peak = ndimage.maximum_filter1d(buf, 2 * self._look + 1, mode="constant", cval=-np.inf)
+        peak = self._max_filter(buf, 2 * self._look + 1, mode="constant", cval=-np.inf)
         lo, hi = first - self._buf0, last - self._buf0 + 1
         seg = buf[lo:hi]
         prev = np.concatenate(([-np.inf], buf[:-1]))[lo:hi]
