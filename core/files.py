@@ -6,13 +6,15 @@ with mode 0600, in folders created with mode 0700.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import tempfile
 from pathlib import Path
 from typing import IO
 
 from .errors import ConfigError
 
-__all__ = ["open_private"]
+__all__ = ["open_private", "write_private"]
 
 
 def open_private(path: str | Path, append: bool = False) -> IO[str]:
@@ -34,3 +36,33 @@ def open_private(path: str | Path, append: bool = False) -> IO[str]:
     except OSError as exc:
         raise ConfigError(f"cannot write {path}: {exc.strerror}; choose a writable path.") from None
     return os.fdopen(fd, "a" if append else "w", encoding="utf-8")
+
+
+def write_private(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically with user-only permissions (0600).
+
+    The bytes go to a temporary file in the same folder (created 0700 if missing), which
+    then replaces ``path``: readers see the old file or the new one, never a part.
+
+    Raises
+    ------
+    ConfigError
+        If the file cannot be written (the message names it).
+    """
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as exc:
+        raise ConfigError(f"cannot write {path}: {exc.strerror}; choose a writable path.") from None
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

@@ -5,24 +5,63 @@ Provides
 * the ``calendar`` **processor** (``events=("stress",)``, outputs ``calendar_change``):
   a processor rather than a consumer because it publishes ``CalendarChange`` events;
 * the ``heartmind calendar plan|undo`` **command**;
-* :func:`check_plan`, the policy's guarantees as one checker (used by tests and the demo).
+* :mod:`heartmind.adapters.calendar.api`: reading, planning, checking (:func:`check_plan`),
+  formatting and writing calendars offline; its names are re-exported here lazily.
 
-Importing this module is cheap: icalendar, recurring-ical-events and caldav load only
-when a plan is made (extra ``heartmind[calendar]``). See ``docs/adapters/calendar.md``.
+The ``CalendarChange`` event type is a core event (:mod:`heartmind.events`). Importing this
+package is cheap: icalendar, recurring-ical-events and caldav load only when a calendar is
+read (extra ``heartmind[calendar]``). See ``docs/adapters/calendar.md``.
 """
 
 from __future__ import annotations
 
+import argparse
+import importlib
 from collections.abc import Iterator
 from typing import Any
 
 import heartmind
 from heartmind import CommandSpec, Option, ProcessorSpec
 
-from ._cli import configure, run
-from .checks import check_plan
+__all__ = ["heartmind_commands", "heartmind_processors"]
 
-__all__ = ["check_plan", "heartmind_commands", "heartmind_processors"]
+#: Names of :mod:`.api` this package re-exports lazily (``api.__all__``; a test checks).
+_API = (
+    "CalDAVSource",
+    "Change",
+    "IcsError",
+    "Item",
+    "Period",
+    "Plan",
+    "PlanResult",
+    "PolicyOptions",
+    "Sample",
+    "WorkingHours",
+    "apply_changes",
+    "calendar_zone",
+    "check_plan",
+    "fetch",
+    "format_plan",
+    "high_periods",
+    "occurrences",
+    "parse_calendar",
+    "parse_time",
+    "plan",
+    "plan_calendar",
+    "push",
+    "read_stress_jsonl",
+    "read_undo",
+    "restore",
+    "sample_calendar",
+    "write_undo",
+)
+
+
+def __getattr__(name: str) -> Any:
+    """Lazily re-export the :mod:`.api` names (``from heartmind.adapters.calendar import ...``)."""
+    if name in _API:
+        return getattr(importlib.import_module(".api", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @heartmind.hookimpl
@@ -53,10 +92,22 @@ def heartmind_processors() -> Iterator[ProcessorSpec]:
 def heartmind_commands() -> Iterator[CommandSpec]:
     yield CommandSpec(
         name="calendar",
-        factory=run,
-        configure=configure,
+        factory=_run,
+        configure=_configure,
         description="Stress-aware calendar: plan (propose/apply) and undo changes to an .ics.",
     )
+
+
+def _configure(parser: argparse.ArgumentParser) -> None:
+    from ._cli import configure
+
+    configure(parser)
+
+
+def _run(args: argparse.Namespace, manager: Any) -> int:
+    from ._cli import run
+
+    return run(args, manager)
 
 
 def _make_processor(**options: Any) -> heartmind.Processor:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from demo_testkit import DemoRun, run_demo, run_short
 
-from heartmind.plugins.demo.cli import DEFAULT_OUT
+from heartmind.plugins.demo._cli import DEFAULT_OUT
 
 
 def test_same_seed_gives_the_same_events_byte_for_byte(short_run: DemoRun, tmp_path: Path) -> None:

@@ -13,10 +13,10 @@ import pyxdf
 from demo_testkit import CRUNCH, DemoRun
 
 import heartmind.plugins.physio.events  # noqa: F401 - registers respiration_rate, …
-from heartmind.adapters.calendar._model import PolicyOptions, WorkingHours
+from heartmind.adapters.calendar.api import PolicyOptions, WorkingHours
 from heartmind.events import CalendarChange, Event, Stress, event_from_json
-from heartmind.plugins.demo.calendar import final_plan, policy_violations
-from heartmind.plugins.demo.pipeline import calendar_path
+from heartmind.plugins.demo._calendar_replay import final_plan, policy_violations
+from heartmind.plugins.demo._pipeline import calendar_path
 
 OUTPUTS = ("demo.xdf", "events.jsonl", "calendar-proposed.ics", "calendar-diff.txt", "demo.png")
 

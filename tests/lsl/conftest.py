@@ -19,7 +19,7 @@ OUTLET_SCRIPT = HERE / "lsl_outlet_proc.py"
 
 def lsl_env() -> dict[str, str]:
     """The environment of a child process: the parent's LSL scope (machine-only)."""
-    from heartmind.plugins.lsl import lsl_subprocess_env
+    from heartmind.plugins.lsl.api import lsl_subprocess_env
 
     return lsl_subprocess_env()
 

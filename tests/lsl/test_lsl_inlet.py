@@ -13,8 +13,7 @@ import pytest
 
 from heartmind import Chunk, Context, Gap, Session, VirtualClock, local_clock
 from heartmind.components import Output
-from heartmind.plugins.lsl import ensure_lsl, open_inlet
-from heartmind.plugins.lsl.inlet import LSLInlet
+from heartmind.plugins.lsl.api import LSLInlet, ensure_lsl, open_inlet
 
 pytestmark = [pytest.mark.lsl, pytest.mark.timeout(60)]
 

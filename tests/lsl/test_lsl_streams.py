@@ -11,7 +11,7 @@ import pytest
 
 from heartmind import Chunk, Context, RealClock, local_clock
 from heartmind.components import Output
-from heartmind.plugins.lsl.multi import LSLStreams
+from heartmind.plugins.lsl.api import LSLStreams
 
 pytestmark = [pytest.mark.lsl, pytest.mark.timeout(60)]
 

@@ -20,7 +20,7 @@ HEARTMIND = [sys.executable, "-m", "heartmind.cli.main"]
 
 def child_env() -> dict[str, str]:
     """A child's environment: machine-only LSL (as this process), no cwd egg-info shadowing."""
-    from heartmind.plugins.lsl import lsl_subprocess_env
+    from heartmind.plugins.lsl.api import lsl_subprocess_env
 
     return lsl_subprocess_env()
 

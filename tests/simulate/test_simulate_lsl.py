@@ -24,7 +24,7 @@ def simulate() -> Iterator[Any]:
     procs: list[subprocess.Popen[str]] = []
 
     def start(*args: str) -> subprocess.Popen[str]:
-        from heartmind.plugins.lsl import lsl_subprocess_env
+        from heartmind.plugins.lsl.api import lsl_subprocess_env
 
         cmd = [sys.executable, "-m", "heartmind.cli.main", "--plugins", "simulator", "simulate"]
         proc = subprocess.Popen(
@@ -65,7 +65,7 @@ def _pull(inlet: Any, seconds: float) -> tuple[list[Any], np.ndarray]:
 
 
 def test_simulated_outlets_metadata_exact_timestamps_truth_and_sigint(simulate: Any) -> None:
-    from heartmind.plugins.lsl import ensure_lsl
+    from heartmind.plugins.lsl.api import ensure_lsl
 
     pylsl = ensure_lsl()
     uid = uuid.uuid4().hex[:10]
