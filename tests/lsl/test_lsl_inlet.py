@@ -72,7 +72,14 @@ def test_reads_a_plain_outlet_in_another_process(spawn_outlet: Any, uid: str) ->
 
 
 def test_string_marker_stream(spawn_outlet: Any, uid: str) -> None:
-    proc = spawn_outlet(name=f"mk-{uid}", type="Markers", source_id=f"mk-{uid}", markers=12)
+    proc = spawn_outlet(
+        name=f"mk-{uid}",
+        type="Markers",
+        source_id=f"mk-{uid}",
+        markers=True,
+        count=12,
+        wait_consumer=10,
+    )
     sensor = _start(open_inlet(lsl_name=f"mk-{uid}", timeout=5.0))
     try:
         items = _read_for(sensor, 5.0, lambda got: _n(got) >= 12)
@@ -120,7 +127,7 @@ def test_outlet_killed_and_restarted_gives_one_exact_gap(spawn_outlet: Any, uid:
         items += _read_for(sensor, 0.5)
         assert sensor.status == "lost"  # noticed at once (connection closed)
         restart = int(np.ceil((local_clock() - t0) * RATE)) + 5
-        spawn_outlet(**opts, start=restart)
+        spawn_outlet(**opts, first=restart)
         items += _read_for(
             sensor, 8.0, lambda got: sensor.gaps > 0 and sensor.status == "streaming"
         )

@@ -48,7 +48,14 @@ def test_every_sample_of_every_stream_in_order(
     names = [f"ps{i}-{uid}" for i in range(3)]
     for name in names:
         spawn_outlet(name=name, source_id=name, rate=RATE, channels=2, t0=t0)
-    spawn_outlet(name=f"mk-{uid}", type="Markers", source_id=f"mk-{uid}", markers=10)
+    spawn_outlet(
+        name=f"mk-{uid}",
+        type="Markers",
+        source_id=f"mk-{uid}",
+        markers=True,
+        count=10,
+        wait_consumer=10,
+    )
     sensor = LSLStreams(predicates=[f"contains(name,'{uid}')"], poll_interval=poll_interval)
     sensor.start(Context(name="lsl", clock=RealClock()))
     try:
@@ -90,7 +97,7 @@ def test_a_lost_outlet_gets_a_thread_of_its_own_and_continues(spawn_outlet: Any,
         assert len(sensor.poller.members) == 0  # handed to its own thread while lost
         assert _reader_threads(uid) == [f"hm-lsl-{name}"]
         now_k = int((local_clock() - t0) * RATE)  # the new outlet goes on from now
-        spawn_outlet(name=name, source_id=name, rate=RATE, channels=1, t0=t0, start=now_k)
+        spawn_outlet(name=name, source_id=name, rate=RATE, channels=1, t0=t0, first=now_k)
         items += _read(sensor, 2.5)
     finally:
         sensor.stop()
