@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import heartmind
+from heartmind.extras import require
 from heartmind.specs import ConsumerSpec, Option, SensorSpec
 
 __all__ = [
@@ -121,10 +122,12 @@ OUTLET_OPTIONS: dict[str, Option] = {
 }
 
 
-def _from_api(cls: str) -> Callable[..., Any]:
-    """A spec factory that builds ``api.<cls>`` (importing the plugin's modules on first use)."""
+def _from_api(cls: str, what: str) -> Callable[..., Any]:
+    """A spec factory building ``api.<cls>``: imports the plugin's modules and pylsl on first
+    use (a missing pylsl raises ``MissingExtraError`` naming ``what`` and the extra)."""
 
     def factory(**options: Any) -> Any:
+        require("pylsl", what)
         return getattr(importlib.import_module(".api", __name__), cls)(**options)
 
     factory.__name__ = factory.__qualname__ = cls
@@ -155,7 +158,7 @@ def heartmind_sensors() -> Iterator[SensorSpec]:
         yield SensorSpec(
             name=name,
             produces=("*",),
-            factory=_from_api(cls),
+            factory=_from_api(cls, f"the {name} sensor"),
             options=options,
             description=description,
         )
@@ -166,7 +169,7 @@ def heartmind_consumers() -> Iterator[ConsumerSpec]:
     """The ``lsl-outlet`` consumer."""
     yield ConsumerSpec(
         name="lsl-outlet",
-        factory=_from_api("LSLOutlet"),
+        factory=_from_api("LSLOutlet", "the lsl-outlet consumer"),
         options=OUTLET_OPTIONS,
         description="Publish streams and events (JSON markers) as LSL streams.",
     )
