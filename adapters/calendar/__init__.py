@@ -25,42 +25,14 @@ from heartmind import CommandSpec, Option, ProcessorSpec
 
 __all__ = ["heartmind_commands", "heartmind_processors"]
 
-#: Names of :mod:`.api` this package re-exports lazily (``api.__all__``; a test checks).
-_API = (
-    "CalDAVSource",
-    "Change",
-    "IcsError",
-    "Item",
-    "Period",
-    "Plan",
-    "PlanResult",
-    "PolicyOptions",
-    "Sample",
-    "WorkingHours",
-    "apply_changes",
-    "calendar_zone",
-    "check_plan",
-    "fetch",
-    "format_plan",
-    "high_periods",
-    "occurrences",
-    "parse_calendar",
-    "parse_time",
-    "plan",
-    "plan_calendar",
-    "push",
-    "read_stress_jsonl",
-    "read_undo",
-    "restore",
-    "sample_calendar",
-    "write_undo",
-)
-
 
 def __getattr__(name: str) -> Any:
-    """Lazily re-export the :mod:`.api` names (``from heartmind.adapters.calendar import ...``)."""
-    if name in _API:
-        return getattr(importlib.import_module(".api", __name__), name)
+    """Lazily re-export the names of :mod:`.api` (loaded on first use), e.g.
+    ``from heartmind.adapters.calendar import check_plan``."""
+    if not name.startswith("_"):
+        api = importlib.import_module(".api", __name__)
+        if name in api.__all__:
+            return getattr(api, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -165,24 +165,16 @@ def _stress(
             ax.plot(when, v[:, 0], color=color, lw=lw, label=label)
     if outcome is not None:
         opts = outcome.result.options
-        ax.axhline(opts.enter, color="k", lw=0.7, ls="--")
-        ax.axhline(opts.leave, color="k", lw=0.7, ls=":")
-        ax.text(
-            1.0,
-            opts.enter,
-            f" enter {opts.enter:g}",
-            transform=ax.get_yaxis_transform(),
-            fontsize=6.5,
-            va="center",
-        )
-        ax.text(
-            1.0,
-            opts.leave,
-            f" leave {opts.leave:g}",
-            transform=ax.get_yaxis_transform(),
-            fontsize=6.5,
-            va="center",
-        )
+        for level, name, style in ((opts.enter, "enter", "--"), (opts.leave, "leave", ":")):
+            ax.axhline(level, color="k", lw=0.7, ls=style)
+            ax.text(
+                1.0,
+                level,
+                f" {name} {level:g}",
+                transform=ax.get_yaxis_transform(),
+                fontsize=6.5,
+                va="center",
+            )
     ax.set_ylim(-0.02, 1.05)
     ax.set_ylabel("stress level (0-1)")
     ax.legend(loc="upper left", fontsize=7, ncol=3)

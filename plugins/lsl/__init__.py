@@ -33,36 +33,14 @@ __all__ = [
     "heartmind_sensors",
 ]
 
-#: Names of :mod:`.api` this package re-exports lazily (``api.__all__``; a test checks).
-_API = (
-    "CHANNEL_FORMATS",
-    "LSLInlet",
-    "LSLOutlet",
-    "LSLStreams",
-    "LSLUnsafeError",
-    "Scope",
-    "StreamNotFoundError",
-    "build_predicate",
-    "describe",
-    "dtype_of",
-    "ensure_lsl",
-    "from_lsl_info",
-    "lsl_scope",
-    "lsl_subprocess_env",
-    "machine_config_text",
-    "open_inlet",
-    "open_outlet",
-    "open_streams",
-    "resolve_one",
-    "selection_predicate",
-    "to_lsl_info",
-)
-
 
 def __getattr__(name: str) -> Any:
-    """Lazily re-export the :mod:`.api` names (``from heartmind.plugins.lsl import ensure_lsl``)."""
-    if name in _API:
-        return getattr(importlib.import_module(".api", __name__), name)
+    """Lazily re-export the names of :mod:`.api` (loaded on first use), e.g.
+    ``from heartmind.plugins.lsl import ensure_lsl``."""
+    if not name.startswith("_"):
+        api = importlib.import_module(".api", __name__)
+        if name in api.__all__:
+            return getattr(api, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

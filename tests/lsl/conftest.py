@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from lsl_children import Child, Children, children, spawn_outlet
 
-__all__ = ["children", "spawn_outlet", "spawn_reader", "uid"]
+__all__ = ["children", "spawn_markers", "spawn_outlet", "spawn_reader", "uid"]
 
 READER_SCRIPT = Path(__file__).resolve().parent / "lsl_reader_proc.py"
 
@@ -28,5 +28,16 @@ def spawn_reader(children: Children) -> Callable[..., Child]:
     def spawn(name: str, count: int, timeout: float = 3.0) -> Child:
         args = [sys.executable, str(READER_SCRIPT), name, str(count), str(timeout)]
         return children.start(args, ready="CONNECTED")
+
+    return spawn
+
+
+@pytest.fixture
+def spawn_markers(children: Children) -> Callable[..., Child]:
+    """A marker outlet process (source id = name) pushing ``m0, m1, …`` once an inlet is in."""
+
+    def spawn(name: str, count: int) -> Child:
+        options = {"type": "Markers", "markers": True, "wait_consumer": 10.0}
+        return children.outlet(name=name, source_id=name, count=count, **options)
 
     return spawn

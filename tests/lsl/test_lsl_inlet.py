@@ -71,15 +71,8 @@ def test_reads_a_plain_outlet_in_another_process(spawn_outlet: Any, uid: str) ->
     assert not [g for g in items if isinstance(g, Gap)]
 
 
-def test_string_marker_stream(spawn_outlet: Any, uid: str) -> None:
-    proc = spawn_outlet(
-        name=f"mk-{uid}",
-        type="Markers",
-        source_id=f"mk-{uid}",
-        markers=True,
-        count=12,
-        wait_consumer=10,
-    )
+def test_string_marker_stream(spawn_markers: Any, uid: str) -> None:
+    proc = spawn_markers(f"mk-{uid}", 12)
     sensor = _start(open_inlet(lsl_name=f"mk-{uid}", timeout=5.0))
     try:
         items = _read_for(sensor, 5.0, lambda got: _n(got) >= 12)

@@ -42,20 +42,13 @@ def _reader_threads(uid: str) -> list[str]:
 
 @pytest.mark.parametrize("poll_interval", [0.1, 0.0])
 def test_every_sample_of_every_stream_in_order(
-    spawn_outlet: Any, uid: str, poll_interval: float
+    spawn_outlet: Any, spawn_markers: Any, uid: str, poll_interval: float
 ) -> None:
     t0 = local_clock() + 0.3
     names = [f"ps{i}-{uid}" for i in range(3)]
     for name in names:
         spawn_outlet(name=name, source_id=name, rate=RATE, channels=2, t0=t0)
-    spawn_outlet(
-        name=f"mk-{uid}",
-        type="Markers",
-        source_id=f"mk-{uid}",
-        markers=True,
-        count=10,
-        wait_consumer=10,
-    )
+    spawn_markers(f"mk-{uid}", 10)
     sensor = LSLStreams(predicates=[f"contains(name,'{uid}')"], poll_interval=poll_interval)
     sensor.start(Context(name="lsl", clock=RealClock()))
     try:
