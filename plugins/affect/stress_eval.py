@@ -305,7 +305,7 @@ def auroc(scores: Array, labels: Array) -> float:
 
 def _sensor(setup: SubjectSetup, modalities: Sequence[str]) -> Any:
     """A simulator sensor for ``setup`` that drops behaviour samples in ``setup.absent``."""
-    from heartmind.plugins.simulator.api import SimulatorSensor
+    from heartmind.plugins.simulator._sensor import SimulatorSensor
 
     class _Gapped(SimulatorSensor):
         def start(self, context: Context) -> None:
