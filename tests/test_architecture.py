@@ -135,14 +135,6 @@ KNOWN = {
     "plugins/analysis/run.py: heartmind.plugins.replay.sources",
     "plugins/analysis/sensor.py: heartmind.plugins.replay.sources",
     "plugins/analysis/summary.py: heartmind.plugins.replay.sources",
-    "plugins/demo/calendar.py: heartmind.adapters.calendar._engine",
-    "plugins/demo/calendar.py: heartmind.adapters.calendar._ics",
-    "plugins/demo/calendar.py: heartmind.adapters.calendar._model",
-    "plugins/demo/calendar.py: heartmind.adapters.calendar._stress",
-    "plugins/demo/figure.py: heartmind.adapters.calendar._model",
-    "plugins/demo/outputs.py: heartmind.adapters.calendar._ics",
-    "plugins/demo/outputs.py: heartmind.adapters.calendar._write",
-    "plugins/simulator/lsl_outlets.py: heartmind.plugins.lsl.convert",
 }
 
 

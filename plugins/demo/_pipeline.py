@@ -22,6 +22,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from heartmind.adapters.calendar.api import sample_calendar
 from heartmind.plugin_manager import PluginManager
 from heartmind.session import Session
 
@@ -53,7 +54,7 @@ def state_path() -> str:
 
 def calendar_path() -> str:
     """Path of the calendar adapter's bundled sample calendar (Tuesday 2026-11-24)."""
-    return str(resources.files("heartmind.adapters.calendar").joinpath("data/sample-workday.ics"))
+    return str(sample_calendar())
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from typing import Any
 
 from heartmind.streams import StreamInfo
 
-__all__ = ["CHANNEL_FORMATS", "from_lsl_info", "to_lsl_info"]
+__all__ = ["CHANNEL_FORMATS", "dtype_of", "from_lsl_info", "to_lsl_info"]
 
 log = logging.getLogger(__name__)
 

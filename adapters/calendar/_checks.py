@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime, timedelta, tzinfo
 
-from ._model import Change, Item, Plan, PolicyOptions
+from ._types import Change, Item, Plan, PolicyOptions
 
 __all__ = ["check_plan"]
 
@@ -156,7 +156,7 @@ def _items(
     """Occurrences by key; a calendar (bytes) is read in the first calendar's zone."""
     if not isinstance(source, bytes):
         return {it.key: it for it in source}
-    from ._ics import calendar_zone, occurrences, parse_calendar
+    from ._ics_read import calendar_zone, occurrences, parse_calendar
 
     cal = parse_calendar(source, "calendar")
     if not zone:

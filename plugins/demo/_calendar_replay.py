@@ -13,11 +13,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
-from heartmind.adapters.calendar import check_plan
-from heartmind.adapters.calendar._engine import Result, format_plan, plan_calendar
-from heartmind.adapters.calendar._ics import occurrences, parse_calendar
-from heartmind.adapters.calendar._model import Item, PolicyOptions
-from heartmind.adapters.calendar._stress import Sample, parse_time
+from heartmind.adapters.calendar.api import (
+    Item,
+    PlanResult,
+    PolicyOptions,
+    Sample,
+    check_plan,
+    format_plan,
+    occurrences,
+    parse_calendar,
+    parse_time,
+    plan_calendar,
+)
 from heartmind.events import CalendarChange
 
 __all__ = ["CalendarOutcome", "final_plan", "items_of", "policy_violations"]
@@ -41,7 +48,7 @@ class CalendarOutcome:
         The readable plan (``calendar-diff.txt``).
     """
 
-    result: Result
+    result: PlanResult
     now: datetime
     horizon_end: datetime
     original: bytes
@@ -99,7 +106,7 @@ def policy_violations(outcome: CalendarOutcome) -> list[str]:
     """Check the adapter's guarantees on the proposed calendar; ``[]`` when all hold.
 
     Re-reads the original and the proposed calendar and checks them against the plan with
-    :func:`heartmind.adapters.calendar.check_plan` (no overlaps, nothing in the past,
+    :func:`heartmind.adapters.calendar.api.check_plan` (no overlaps, nothing in the past,
     working hours and horizon, deadlines and lengths kept, fixed events, meetings and work
     already started exactly where they were).
     """

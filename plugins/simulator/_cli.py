@@ -15,7 +15,7 @@ from heartmind.errors import ConfigError
 if TYPE_CHECKING:
     from heartmind.plugin_manager import PluginManager
 
-    from .lsl_outlets import SimulatedOutlets
+    from ._lsl_outlets import SimulatedOutlets
 
 __all__ = ["configure", "run"]
 
@@ -85,10 +85,10 @@ def _describe(outlets: SimulatedOutlets, source_id: str) -> None:
 def run(args: argparse.Namespace, manager: PluginManager) -> int:
     """Run ``heartmind simulate``; returns the exit status."""
     from heartmind.cli.commands import stop_on_signals
-    from heartmind.plugins.lsl import ensure_lsl
+    from heartmind.plugins.lsl.api import ensure_lsl
     from heartmind.sim import Participant
 
-    from .lsl_outlets import SimulatedOutlets
+    from ._lsl_outlets import SimulatedOutlets
 
     if args.duration is not None and args.duration <= 0:
         raise ConfigError("simulate: --duration must be a positive number of s.")

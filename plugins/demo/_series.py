@@ -15,9 +15,9 @@ from heartmind.events import (
     Stress,
 )
 
-__all__ = ["TOPICS", "Timeline"]
+__all__ = ["TOPICS", "DemoSeries"]
 
-#: Event topics the timeline subscribes to.
+#: Event topics the series subscribes to.
 TOPICS = (
     "heart_rate",
     "hrv",
@@ -32,7 +32,7 @@ Series = list[tuple[float, ...]]
 
 
 @dataclass
-class Timeline:
+class DemoSeries:
     """Series of the demo's key quantities, by session time (s).
 
     Attributes

@@ -6,17 +6,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, tzinfo
 
-from ._ics import calendar_zone, occurrences, parse_calendar
-from ._model import Change, Plan, PolicyOptions
+from ._ics_read import calendar_zone, occurrences, parse_calendar
+from ._ics_write import apply_changes
 from ._policy import plan
-from ._stress import Sample, high_periods
-from ._write import apply_changes
+from ._stress_periods import Sample, high_periods
+from ._types import Change, Plan, PolicyOptions
 
-__all__ = ["Result", "format_plan", "plan_calendar"]
+__all__ = ["PlanResult", "format_plan", "plan_calendar"]
 
 
 @dataclass(frozen=True)
-class Result:
+class PlanResult:
     """A plan and the calendar it leads to (``data`` equals the input when nothing moves)."""
 
     plan: Plan
@@ -35,9 +35,39 @@ def plan_calendar(
     me: Iterable[str] = (),
     source: str = "calendar",
     state: Mapping[tuple[str, str], datetime] | None = None,
-) -> Result:
-    """Parse ``data``, find high-stress periods in ``samples`` and plan over
-    ``[now, now + horizon)``; raises ``IcsError`` for malformed calendars."""
+) -> PlanResult:
+    """One planning step: calendar bytes and stress samples to a plan and a new calendar.
+
+    Parameters
+    ----------
+    data
+        The calendar (``.ics`` bytes); never modified.
+    samples
+        ``(aware UTC datetime, stress level 0-1)`` in time order (``Stress`` events).
+    now
+        The planning moment (aware); nothing is placed before it.
+    horizon
+        How far ahead changes may be placed (``[now, now + horizon)``).
+    options
+        The policy (working hours, hysteresis levels, break length, no-thrash interval).
+    me
+        The user's own e-mail addresses (other attendees make a meeting "suggest only").
+    source
+        Name of the calendar in error messages.
+    state
+        When each occurrence (``(uid, recurrence id)``) was last changed (no-thrash state).
+
+    Returns
+    -------
+    PlanResult
+        The plan, the new calendar bytes (equal to ``data`` when nothing is written), the
+        calendar's zone and the options with the working hours in that zone.
+
+    Raises
+    ------
+    IcsError
+        If the calendar is malformed (the message names the line and what to fix).
+    """
     cal = parse_calendar(data, source)
     tz = calendar_zone(cal)
     options = replace(options, working_hours=options.working_hours.with_tz(tz))
@@ -47,16 +77,17 @@ def plan_calendar(
     items = occurrences(cal, min([now, *(p.start for p in periods)]), end, tz, me)
     result = plan(items, periods, now=now, horizon_end=end, options=options, state=state)
     if not result.writes:
-        return Result(result, data, tz, options)
+        return PlanResult(result, data, tz, options)
     new = apply_changes(cal, result.writes, now=now, tz=tz)
-    return Result(result, new.to_ical(), tz, options)
+    return PlanResult(result, new.to_ical(), tz, options)
 
 
 _LABEL = {"move": "moved", "insert_break": "break", "suggest": "suggest"}
 
 
-def format_plan(result: Result) -> str:
-    """The readable diff: one block per change (from -> to, why), then notes."""
+def format_plan(result: PlanResult) -> str:
+    """The readable diff of a plan: stress periods, one block per change (from -> to, why),
+    then notes; times in the calendar's zone."""
     tz = result.tz
     out = []
     for p in result.plan.periods:

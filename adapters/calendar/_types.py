@@ -1,7 +1,7 @@
 """Plain data the calendar adapter works on: calendar items, working hours, plan changes.
 
 Nothing here imports icalendar: the policy (:mod:`._policy`) is pure and works on these
-records only; :mod:`._ics` builds them from a calendar and :mod:`._write` applies a plan.
+records only; :mod:`._ics_read` builds them from a calendar and :mod:`._ics_write` applies a plan.
 """
 
 from __future__ import annotations

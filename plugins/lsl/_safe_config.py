@@ -189,7 +189,7 @@ def _verify_machine_scope(pylsl: ModuleType) -> None:
             "liblsl is not running with heartmind's machine-only configuration ("
             + "; ".join(problems)
             + "). Something used LSL in this process before heartmind could configure it. "
-            "Call heartmind.plugins.lsl.ensure_lsl() before any other pylsl call, or set "
+            "Call heartmind.plugins.lsl.api.ensure_lsl() before any other pylsl call, or set "
             "LSLAPICFG to a configuration file of your own."
         )
 

@@ -9,23 +9,21 @@ is not changed is written back as it was parsed.
 from __future__ import annotations
 
 import base64
-import contextlib
 import copy
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Sequence
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
 from heartmind.errors import ConfigError
+from heartmind.files import write_private
 
-from ._ics import icalendar, to_aware
-from ._model import Change
+from ._ics_read import icalendar, to_aware
+from ._types import Change
 
-__all__ = ["apply_changes", "read_undo", "restore", "write_private", "write_undo"]
+__all__ = ["apply_changes", "read_undo", "restore", "write_undo"]
 
 _SERIES_ONLY = ("RRULE", "RDATE", "EXDATE", "EXRULE", "RECURRENCE-ID")
 UNDO_VERSION = 1
@@ -145,24 +143,6 @@ def _break(change: Change, now: datetime) -> Any:
     ev.add("X-HEARTMIND-BREAK", "TRUE")
     ev.add("X-HEARTMIND-CHANGED", now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ"))
     return ev
-
-
-def write_private(path: str | Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically with user-only permissions (0600)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 def _sha(data: bytes) -> str:

@@ -16,11 +16,11 @@ from typing import Any
 
 import numpy as np
 
-from heartmind.adapters.calendar._model import Item
+from heartmind.adapters.calendar.api import Item
 from heartmind.extras import require
 
-from .calendar import CalendarOutcome, items_of
-from .timeline import Series, Timeline
+from ._calendar_replay import CalendarOutcome, items_of
+from ._series import DemoSeries, Series
 
 __all__ = ["FigureInputs", "render_png"]
 
@@ -34,7 +34,7 @@ class FigureInputs:
 
     Attributes
     ----------
-    timeline
+    series
         Series collected during the run (session time, s).
     utc_offset
         Session time 0 in s since the Unix epoch.
@@ -48,7 +48,7 @@ class FigureInputs:
         Small print at the bottom (pipeline, speed).
     """
 
-    timeline: Timeline
+    series: DemoSeries
     utc_offset: float
     episodes: Sequence[tuple[float, float, str]]
     outcome: CalendarOutcome | None
@@ -87,7 +87,7 @@ def render_png(inputs: FigureInputs, tz: tzinfo) -> bytes:
     grid = fig.add_gridspec(5, 1, height_ratios=[1, 0.9, 1.1, 0.9, 1.4])
     axes = [fig.add_subplot(grid[0])]
     axes += [fig.add_subplot(grid[i], sharex=axes[0]) for i in range(1, 4)]
-    tl, off = inputs.timeline, inputs.utc_offset
+    tl, off = inputs.series, inputs.utc_offset
     _heart(axes[0], tl, off, tz)
     _hrv(axes[1], tl, off, tz)
     _stress(axes[2], tl, off, tz, inputs.outcome)
@@ -116,7 +116,7 @@ def _time_axis(ax: Any, tz: tzinfo) -> None:
     ax.set_xlabel(f"local time ({tz})")
 
 
-def _heart(ax: Any, tl: Timeline, off: float, tz: tzinfo) -> None:
+def _heart(ax: Any, tl: DemoSeries, off: float, tz: tzinfo) -> None:
     when, v = _dates(tl.heart_rate, off, tz)
     if when:
         ax.plot(when, v[:, 0], color="0.75", lw=0.4, label="ECG heart rate (10-s window)")
@@ -134,7 +134,7 @@ def _heart(ax: Any, tl: Timeline, off: float, tz: tzinfo) -> None:
     ax.set_ylabel("heart rate (bpm)")
 
 
-def _hrv(ax: Any, tl: Timeline, off: float, tz: tzinfo) -> None:
+def _hrv(ax: Any, tl: DemoSeries, off: float, tz: tzinfo) -> None:
     when, v = _dates(tl.rmssd, off, tz)
     if when:
         ax.plot(
@@ -151,7 +151,9 @@ def _hrv(ax: Any, tl: Timeline, off: float, tz: tzinfo) -> None:
     ax.legend(loc="upper left", fontsize=7)
 
 
-def _stress(ax: Any, tl: Timeline, off: float, tz: tzinfo, outcome: CalendarOutcome | None) -> None:
+def _stress(
+    ax: Any, tl: DemoSeries, off: float, tz: tzinfo, outcome: CalendarOutcome | None
+) -> None:
     styles = {
         "heart": ("#8c564b", 0.8, "heart (HRV + EDA)"),
         "behaviour": ("#7f7f7f", 0.8, "keyboard/mouse"),
@@ -163,30 +165,22 @@ def _stress(ax: Any, tl: Timeline, off: float, tz: tzinfo, outcome: CalendarOutc
             ax.plot(when, v[:, 0], color=color, lw=lw, label=label)
     if outcome is not None:
         opts = outcome.result.options
-        ax.axhline(opts.enter, color="k", lw=0.7, ls="--")
-        ax.axhline(opts.leave, color="k", lw=0.7, ls=":")
-        ax.text(
-            1.0,
-            opts.enter,
-            f" enter {opts.enter:g}",
-            transform=ax.get_yaxis_transform(),
-            fontsize=6.5,
-            va="center",
-        )
-        ax.text(
-            1.0,
-            opts.leave,
-            f" leave {opts.leave:g}",
-            transform=ax.get_yaxis_transform(),
-            fontsize=6.5,
-            va="center",
-        )
+        for level, name, style in ((opts.enter, "enter", "--"), (opts.leave, "leave", ":")):
+            ax.axhline(level, color="k", lw=0.7, ls=style)
+            ax.text(
+                1.0,
+                level,
+                f" {name} {level:g}",
+                transform=ax.get_yaxis_transform(),
+                fontsize=6.5,
+                va="center",
+            )
     ax.set_ylim(-0.02, 1.05)
     ax.set_ylabel("stress level (0-1)")
     ax.legend(loc="upper left", fontsize=7, ncol=3)
 
 
-def _emotion(ax: Any, tl: Timeline, off: float, tz: tzinfo) -> None:
+def _emotion(ax: Any, tl: DemoSeries, off: float, tz: tzinfo) -> None:
     when, v = _dates(tl.emotion, off, tz)
     if when:
         ax.plot(when, _smooth(v[:, 0], 30), color="#17becf", lw=1.3, label="valence")
@@ -204,8 +198,8 @@ def _marks(ax: Any, inputs: FigureInputs, tz: tzinfo) -> None:
     for start, end, _ in inputs.episodes:
         a, b = (datetime.fromtimestamp(t + off, tz) for t in (start, end))
         ax.axvspan(a, b, color=_EPISODE, alpha=0.10, lw=0)
-    if inputs.timeline.changes:
-        first = inputs.timeline.changes[0]
+    if inputs.series.changes:
+        first = inputs.series.changes[0]
         ax.axvline(
             datetime.fromtimestamp(first.timestamp + off, tz), color=_CHANGE, lw=1.2, ls="-."
         )
@@ -219,8 +213,8 @@ def _heart_legend(ax: Any, inputs: FigureInputs, tz: tzinfo) -> None:
     for _, _, name in inputs.episodes[:1]:
         handles.append(Patch(color=_EPISODE, alpha=0.15))
         labels.append(f"scripted stress episode ({name})")
-    if inputs.timeline.changes:
-        first = inputs.timeline.changes[0]
+    if inputs.series.changes:
+        first = inputs.series.changes[0]
         when = datetime.fromtimestamp(first.timestamp + inputs.utc_offset, tz)
         handles.append(Line2D([], [], color=_CHANGE, lw=1.2, ls="-."))
         labels.append(f"calendar proposes changes ({when:%H:%M})")

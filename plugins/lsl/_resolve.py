@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from types import ModuleType
 from typing import Any
 
 from heartmind.errors import ConfigError, SessionError
 
-__all__ = ["StreamNotFoundError", "build_predicate", "describe", "resolve_one"]
+__all__ = [
+    "StreamNotFoundError",
+    "build_predicate",
+    "describe",
+    "resolve_one",
+    "selection_predicate",
+]
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +58,20 @@ def build_predicate(
             'the stream (e.g. name = "MyECG").'
         )
     return " and ".join(parts)
+
+
+def selection_predicate(
+    names: Sequence[str] = (),
+    types: Sequence[str] = (),
+    source_ids: Sequence[str] = (),
+    predicates: Sequence[str] = (),
+) -> str:
+    """One XPath predicate matching any of the criteria (``""``: no criterion given)."""
+    parts = [build_predicate(name=n) for n in names]
+    parts += [build_predicate(type=t) for t in types]
+    parts += [build_predicate(source_id=s) for s in source_ids]
+    parts += [f"({p})" for p in predicates]
+    return " or ".join(f"({p})" for p in parts)
 
 
 def describe(info: Any) -> str:

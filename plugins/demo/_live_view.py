@@ -20,7 +20,7 @@ from rich.text import Text
 from heartmind.events import CalendarChange
 from heartmind.session import Session
 
-from .timeline import Timeline
+from ._series import DemoSeries
 
 __all__ = ["LiveView", "describe_change"]
 
@@ -54,16 +54,16 @@ class LiveView:
         Where to draw (standard error).
     session
         The session (its ``elapsed`` and ``duration`` in s drive the bar).
-    timeline
+    series
         The subscriber holding the latest values.
     tz
         Zone the wall-clock times are shown in (the calendar's).
     """
 
-    def __init__(self, console: Console, session: Session, timeline: Timeline, tz: tzinfo):
+    def __init__(self, console: Console, session: Session, series: DemoSeries, tz: tzinfo):
         self.console = console
         self.session = session
-        self.timeline = timeline
+        self.series = series
         self.tz = tz
         self.duration = float(session.duration or 0.0)
         self._next_line = 0.0
@@ -115,7 +115,7 @@ class LiveView:
         return datetime.fromtimestamp(clock.to_utc(clock.now()), self.tz).strftime("%H:%M:%S")
 
     def _values(self) -> dict[str, str]:
-        latest: dict[str, Any] = self.timeline.latest
+        latest: dict[str, Any] = self.series.latest
         out = {
             "time": self._clock(),
             "HR": _fmt(latest.get("hr"), "{:.0f} bpm"),
@@ -136,7 +136,7 @@ class LiveView:
         """The plain-text status line (non-terminal output)."""
         done = min(self.session.elapsed, self.duration)
         values = "  ".join(f"{k} {v}" for k, v in self._values().items())
-        n = len(self.timeline.changes)
+        n = len(self.series.changes)
         return f"[{done:7,.0f}/{self.duration:,.0f} s] {values}  calendar changes {n}"
 
     def _render(self) -> Group:
@@ -151,7 +151,7 @@ class LiveView:
         table.add_row(*row)
         changes = [
             Text.assemble("  ", ("calendar ", "magenta"), describe_change(c, self.tz))
-            for c in self.timeline.changes[-4:]
+            for c in self.series.changes[-4:]
         ]
         if not changes:
             changes = [Text("  calendar: no proposals yet", style="dim")]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from heartmind.errors import ConfigError
 
-from ._model import Period, PolicyOptions
+from ._types import Period, PolicyOptions
 
 __all__ = ["Sample", "high_periods", "parse_time", "read_stress_jsonl"]
 

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from heartmind.plugins.lsl.api import to_lsl_info
 from heartmind.sim import Participant
 from heartmind.streams import Chunk, StreamInfo
 
@@ -67,7 +68,7 @@ class SimulatedOutlets:
     participant
         The simulated participant (``truth=True`` adds BEATS, STATE, MARKERS and TRUTH).
     pylsl
-        The pylsl module, from :func:`heartmind.plugins.lsl.ensure_lsl`.
+        The pylsl module, from :func:`heartmind.plugins.lsl.api.ensure_lsl`.
     source_id
         Stem of the LSL source ids: stream ``<prefix>-TYPE`` gets ``f"{source_id}-{TYPE}"``
         (``TRUTH`` for the merged ground-truth stream).
@@ -82,8 +83,6 @@ class SimulatedOutlets:
         source_id: str,
         chunk_duration: float = 0.05,
     ) -> None:
-        from heartmind.plugins.lsl.convert import to_lsl_info
-
         self.participant = participant
         self.pylsl = pylsl
         self.chunk_duration = float(chunk_duration)

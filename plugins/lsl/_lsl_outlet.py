@@ -18,8 +18,8 @@ from heartmind.components import Consumer, Context
 from heartmind.events import Event
 from heartmind.streams import Chunk, StreamInfo
 
-from .config import Scope, ensure_lsl
-from .convert import to_lsl_info
+from ._safe_config import Scope, ensure_lsl
+from ._stream_info import to_lsl_info
 
 __all__ = ["LSLOutlet"]
 
@@ -42,7 +42,7 @@ class LSLOutlet(Consumer):
     max_buffered
         Outlet buffer, in s (regular) or x100 samples (irregular).
     scope
-        LSL scope, see :func:`heartmind.plugins.lsl.ensure_lsl`.
+        LSL scope, see :func:`heartmind.plugins.lsl.api.ensure_lsl`.
 
     Notes
     -----

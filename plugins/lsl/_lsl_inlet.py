@@ -23,9 +23,9 @@ from heartmind.errors import SessionError
 from heartmind.events import Gap
 from heartmind.streams import Chunk, StreamInfo
 
-from .config import Scope, ensure_lsl
-from .convert import from_lsl_info
-from .resolve import build_predicate, describe, resolve_one
+from ._resolve import build_predicate, describe, resolve_one
+from ._safe_config import Scope, ensure_lsl
+from ._stream_info import from_lsl_info
 
 __all__ = ["LSLInlet"]
 
@@ -73,7 +73,7 @@ class LSLInlet(Sensor):
         A jump between successive timestamps larger than this (s) is a gap; 0 picks
         ``max(5 / rate, 0.05)``. Irregular streams report gaps only after a lost outlet.
     scope
-        LSL scope, see :func:`heartmind.plugins.lsl.ensure_lsl`.
+        LSL scope, see :func:`heartmind.plugins.lsl.api.ensure_lsl`.
     """
 
     live = True

@@ -24,9 +24,9 @@ from heartmind.plugin_manager import PluginManager
 from heartmind.session import Session
 from heartmind.sim.state import StateScript
 
-from .live import LiveView, describe_change
-from .pipeline import DEMO_START, DemoConfig, build_session, calendar_path, state_path
-from .timeline import TOPICS, Timeline
+from ._live_view import LiveView, describe_change
+from ._pipeline import DEMO_START, DemoConfig, build_session, calendar_path, state_path
+from ._series import TOPICS, DemoSeries
 
 __all__ = ["DEFAULT_OUT", "REALTIME_DURATION", "configure", "run"]
 
@@ -119,9 +119,9 @@ class RunInfo:
         return self.span / self.wall if self.wall > 0 else 0.0
 
 
-def _run_session(session: Session, timeline: Timeline, err: Console, tz: tzinfo) -> RunInfo:
+def _run_session(session: Session, series: DemoSeries, err: Console, tz: tzinfo) -> RunInfo:
     wall0 = time.perf_counter()
-    with LiveView(err, session, timeline, tz) as view:
+    with LiveView(err, session, series, tz) as view:
         session.start()
         try:
             while not session.wait(0.1):
@@ -135,7 +135,7 @@ def run(args: argparse.Namespace, manager: PluginManager) -> int:
     """Run the demo; returns 0, or 1 if a calendar change broke the policy."""
     from zoneinfo import ZoneInfo
 
-    from .outputs import write_outputs
+    from ._outputs import write_outputs
 
     stop_on_signals()
     config = _config(args)
@@ -144,16 +144,16 @@ def run(args: argparse.Namespace, manager: PluginManager) -> int:
     tz = ZoneInfo("Europe/Berlin")
     pipeline = build_session(config, manager)
     session = pipeline.session
-    timeline = Timeline()
-    session.subscribe(list(TOPICS), timeline, name="demo-view")
+    series = DemoSeries()
+    session.subscribe(list(TOPICS), series, name="demo-view")
     clock = "real-time" if config.realtime else "simulated"
     err.print(
         f"[bold]heartmind demo[/]: {config.duration / 3600:.2f} h {clock} of a synthetic "
         f"participant (seed {config.seed}) -> {config.out}/",
         highlight=False,
     )
-    info = _run_session(session, timeline, err, tz)
-    report = write_outputs(config, pipeline, timeline, info.speed, tz)
+    info = _run_session(session, series, err, tz)
+    report = write_outputs(config, pipeline, series, info.speed, tz)
     _summary(err, config, session, info, report.violations, report.lines)
     return 1 if report.violations else 0
 

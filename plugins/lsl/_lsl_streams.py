@@ -3,9 +3,9 @@
 Streams are selected by name, type, source id or XPath predicate (any one matches), or
 all of them. A ``pylsl.ContinuousResolver`` keeps looking, so streams that appear after
 the start are picked up and :attr:`LSLStreams.streams` grows. Each stream has its own
-:class:`~heartmind.plugins.lsl.inlet.LSLInlet`, opened on a thread of its own, and a
+:class:`~heartmind.plugins.lsl.api.LSLInlet`, opened on a thread of its own, and a
 bounded queue. With ``poll_interval > 0`` (the default) one thread, the
-:class:`~heartmind.plugins.lsl.poller.InletPoller`, then reads every stream without
+:class:`InletPoller` (``_inlet_poller``), then reads every stream without
 waiting, once per ``poll_interval``; a stream whose outlet is lost or silent goes back to
 a thread of its own (which may wait for it). With ``poll_interval = 0`` every stream is
 read by its own thread with blocking pulls (lowest latency, most CPU). A full queue makes
@@ -31,10 +31,10 @@ from heartmind.components import Context, Output, Sensor
 from heartmind.errors import ConfigError
 from heartmind.streams import Chunk, StreamInfo
 
-from .config import Scope, ensure_lsl
-from .inlet import LSLInlet
-from .poller import InletPoller, Service
-from .resolve import build_predicate, describe
+from ._inlet_poller import InletPoller, Service
+from ._lsl_inlet import LSLInlet
+from ._resolve import describe, selection_predicate
+from ._safe_config import Scope, ensure_lsl
 
 __all__ = ["LSLStreams"]
 
@@ -44,20 +44,6 @@ _PROBE_TYPE = "heartmind-probe"  # ensure_lsl's short-lived configuration probe
 _RETRY_AFTER = 1.0  # s before a stream that failed to open is tried again
 _ROOM_WAIT = 0.5  # s a reader waits for room in its queue before dropping the oldest chunk
 _DRAIN_GRACE = 0.3  # s of silence after which a draining reader has everything
-
-
-def selection_predicate(
-    names: Sequence[str] = (),
-    types: Sequence[str] = (),
-    source_ids: Sequence[str] = (),
-    predicates: Sequence[str] = (),
-) -> str:
-    """One XPath predicate matching any of the criteria (``""``: no criterion given)."""
-    parts = [build_predicate(name=n) for n in names]
-    parts += [build_predicate(type=t) for t in types]
-    parts += [build_predicate(source_id=s) for s in source_ids]
-    parts += [f"({p})" for p in predicates]
-    return " or ".join(f"({p})" for p in parts)
 
 
 def _key(found: Any) -> tuple[str, ...]:
@@ -275,7 +261,7 @@ class LSLStreams(Sensor):
         Chunks, and MB of sample data, each stream may have queued; when either is
         reached its reader waits (liblsl keeps buffering), then drops the oldest chunk.
     scope
-        LSL scope, see :func:`heartmind.plugins.lsl.ensure_lsl`.
+        LSL scope, see :func:`heartmind.plugins.lsl.api.ensure_lsl`.
     """
 
     live = True

@@ -7,15 +7,15 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 
-from heartmind.adapters.calendar._ics import parse_calendar
-from heartmind.adapters.calendar._write import write_private
+from heartmind.adapters.calendar.api import parse_calendar
+from heartmind.files import write_private
 from heartmind.sim.state import StateScript
 
-from .calendar import CalendarOutcome, final_plan, policy_violations
-from .figure import FigureInputs, render_png
-from .live import describe_change
-from .pipeline import EMOTION_MODEL, DemoConfig, DemoPipeline
-from .timeline import Timeline
+from ._calendar_replay import CalendarOutcome, final_plan, policy_violations
+from ._figure import FigureInputs, render_png
+from ._live_view import describe_change
+from ._pipeline import EMOTION_MODEL, DemoConfig, DemoPipeline
+from ._series import DemoSeries
 
 __all__ = ["Report", "write_outputs"]
 
@@ -37,12 +37,12 @@ class Report:
     lines: list[str]
 
 
-def _samples(pipeline: DemoPipeline, timeline: Timeline) -> list[tuple[datetime, float]]:
+def _samples(pipeline: DemoPipeline, series: DemoSeries) -> list[tuple[datetime, float]]:
     clock = pipeline.session.clock
     epoch = datetime(1970, 1, 1, tzinfo=UTC)
     return [
         (epoch + timedelta(seconds=clock.to_utc(t)), level)
-        for t, level in timeline.stress.get("fused", [])
+        for t, level in series.stress.get("fused", [])
     ]
 
 
@@ -91,7 +91,7 @@ def _episodes(config: DemoConfig, t0: float) -> list[tuple[float, float, str]]:
 
 
 def write_outputs(
-    config: DemoConfig, pipeline: DemoPipeline, timeline: Timeline, speed: float, tz: tzinfo
+    config: DemoConfig, pipeline: DemoPipeline, series: DemoSeries, speed: float, tz: tzinfo
 ) -> Report:
     """Plan, audit and write ``calendar-proposed.ics``, ``calendar-diff.txt``, ``demo.png``.
 
@@ -101,7 +101,7 @@ def write_outputs(
         The run's configuration (output folder, state script, duration in s).
     pipeline
         The finished session and its calendar processor.
-    timeline
+    series
         What the run collected.
     speed
         Measured speed (× real time), printed on the figure.
@@ -111,8 +111,8 @@ def write_outputs(
     cal = pipeline.calendar
     outcome = final_plan(
         cal.ics.read_bytes(),
-        _samples(pipeline, timeline),
-        timeline.changes,
+        _samples(pipeline, series),
+        series.changes,
         options=cal.options,
         horizon=cal.horizon,
         source=str(cal.ics),
@@ -123,7 +123,7 @@ def write_outputs(
     session = pipeline.session
     clock = "real time" if config.realtime else f"virtual clock, {speed:,.0f}× real time"
     inputs = FigureInputs(
-        timeline=timeline,
+        series=series,
         utc_offset=session.clock.utc_offset,
         episodes=_episodes(config, session.start_time),
         outcome=outcome,
@@ -135,8 +135,8 @@ def write_outputs(
         ),
     )
     write_private(config.out / "demo.png", render_png(inputs, tz))
-    lines = [f"calendar: {len(timeline.changes)} changes proposed live"]
-    lines += [f"  {describe_change(c, tz)}" for c in timeline.changes]
+    lines = [f"calendar: {len(series.changes)} changes proposed live"]
+    lines += [f"  {describe_change(c, tz)}" for c in series.changes]
     if not violations:
         lines.append(
             f"calendar policy check: ok ({outcome.moves} moved; no overlaps, working hours, "

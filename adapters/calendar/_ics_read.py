@@ -15,7 +15,7 @@ from typing import Any
 from heartmind.errors import ConfigError
 from heartmind.extras import require
 
-from ._model import Item
+from ._types import Item
 
 __all__ = ["IcsError", "calendar_zone", "occurrences", "parse_calendar", "to_aware"]
 
