@@ -21,6 +21,9 @@ KIND`` and ``heartmind evaluate --model KIND`` run the owner's training and eval
 
 from __future__ import annotations
 
+import importlib
+from typing import Any
+
 from .base import (
     FORMAT_VERSION,
     SYNTHETIC,
@@ -44,3 +47,15 @@ __all__ = [
     "model_kinds",
     "read_info",
 ]
+
+# The model kit (docs/models.md): metrics, splits, confidence, calibration, torch_utils,
+# explain, training (+ training_data, early_stopping, progress), checkpoint, distributed.
+# Loaded on first use, so importing heartmind.models imports neither torch nor scipy.
+_KIT = {"calibration", "checkpoint", "confidence", "distributed", "early_stopping", "explain"}
+_KIT |= {"metrics", "progress", "splits", "torch_utils", "training", "training_data"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _KIT:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
