@@ -47,6 +47,7 @@ import numpy.typing as npt
 from heartmind.components import Context, Output, Sensor
 from heartmind.datasets.synthetic import Episode, episode_script, subject_profile
 from heartmind.events import HRV, Event, Stress
+from heartmind.models.metrics import auroc
 from heartmind.plugins.fusion.api import FusionProcessor
 from heartmind.plugins.stress.api import StressLogisticModel, StressProcessor, fit_stress_model
 from heartmind.session import Session
@@ -61,7 +62,6 @@ __all__ = [
     "ChainResult",
     "GappedSimulator",
     "SubjectSetup",
-    "auroc",
     "easy_setup",
     "episode_labels",
     "evaluate_scenario",
@@ -292,16 +292,6 @@ def episode_labels(times: Array, episodes: Sequence[Episode], margin: float) -> 
         out[inside] = int(ep.stress_label)
         start += ep.duration
     return out.astype(np.float64)
-
-
-def auroc(scores: Array, labels: Array) -> float:
-    """Area under the ROC curve (Mann–Whitney, ties count half); NaN with one class."""
-    pos, neg = scores[labels == 1], scores[labels == 0]
-    if pos.size == 0 or neg.size == 0:
-        return float("nan")
-    greater = (pos[:, None] > neg[None, :]).sum()
-    ties = (pos[:, None] == neg[None, :]).sum()
-    return float((greater + 0.5 * ties) / (pos.size * neg.size))
 
 
 class GappedSimulator(Sensor):
@@ -537,7 +527,7 @@ def _pooled(
     parts = [score_events(e, r.episodes, r.start, margin) for r, e in pairs]
     s = np.concatenate([p[0] for p in parts])
     y = np.concatenate([p[1] for p in parts])
-    return auroc(s, y), int(s.size)
+    return auroc(y, s), int(s.size)
 
 
 def evaluate_scenario(

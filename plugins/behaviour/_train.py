@@ -35,7 +35,6 @@ __all__ = [
     "TEST_SEEDS",
     "TRAIN_SEEDS",
     "UserData",
-    "auroc",
     "held_out_metrics",
     "train",
     "user_data",
@@ -97,18 +96,6 @@ def user_data(seed: int, script: StateScript | None = None) -> UserData:
     return UserData(ends, x, baseline.transform(x), targets)
 
 
-def auroc(scores: npt.ArrayLike, labels: npt.ArrayLike) -> float:
-    """Area under the ROC curve (Mann–Whitney U / (n_pos × n_neg); ties count one half)."""
-    s = np.asarray(scores, dtype=np.float64)
-    y = np.asarray(labels).astype(bool)
-    pos, neg = s[y], s[~y]
-    if not pos.size or not neg.size:
-        raise ValueError("AUROC needs both classes.")
-    greater = (pos[:, None] > neg[None, :]).sum()
-    ties = (pos[:, None] == neg[None, :]).sum()
-    return float((greater + 0.5 * ties) / (pos.size * neg.size))
-
-
 def _stack(seeds: Sequence[int]) -> tuple[Array, Array]:
     users = [user_data(s) for s in seeds]
     return np.vstack([u.z for u in users]), np.vstack([u.targets for u in users])
@@ -156,6 +143,8 @@ def held_out_metrics(
     model: BehaviourLinearModel, test_seeds: Sequence[int]
 ) -> dict[str, dict[str, float]]:
     """AUROC, accuracy (at 0.5) and chance rate of each class target on held-out users."""
+    from heartmind.models import metrics
+
     xt, yt = _stack(test_seeds)
     pred = model.predict(xt)
     out: dict[str, dict[str, float]] = {}
@@ -163,8 +152,8 @@ def held_out_metrics(
         truth = yt[:, j] > 0.5
         out[name] = {
             "n": float(truth.size),
-            "auroc": auroc(pred[:, j], truth),
-            "accuracy": float(np.mean((pred[:, j] >= 0.5) == truth)),
+            "auroc": metrics.auroc(truth, pred[:, j]),
+            "accuracy": metrics.accuracy(truth, pred[:, j] >= 0.5),
             "majority_rate": float(max(truth.mean(), 1.0 - truth.mean())),
         }
     return out

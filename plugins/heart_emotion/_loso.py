@@ -21,6 +21,7 @@ import numpy.typing as npt
 
 from heartmind.datasets import AffectiveDataset
 from heartmind.models import ModelError
+from heartmind.models.splits import leave_one_subject_out
 
 from ._train import build_windows, dataset_dims, new_model, subject_beats
 
@@ -52,6 +53,10 @@ class Evaluation:
 
 
 def _calibration(truth: npt.NDArray[np.bool_], prob: _F64, bins: int = 10) -> dict[str, Any]:
+    """Reliability table of P(high) in ``bins`` equal bins, and the expected calibration
+    error (:func:`heartmind.models.calibration.expected_calibration_error`, top label)."""
+    from heartmind.models.calibration import expected_calibration_error
+
     edges = np.linspace(0.0, 1.0, bins + 1)
     idx = np.clip(np.digitize(prob, edges[1:-1]), 0, bins - 1)
     rows: list[dict[str, Any]] = []
@@ -66,9 +71,14 @@ def _calibration(truth: npt.NDArray[np.bool_], prob: _F64, bins: int = 10) -> di
                     "count": int(sel.sum()),
                 }
             )
-    gaps = [r["count"] * abs(r["mean_predicted"] - r["observed"]) for r in rows]
-    ece = sum(gaps) / max(len(prob), 1)
-    return {"bins": rows, "expected_calibration_error": float(ece)}
+    two = np.column_stack([1.0 - prob, prob])
+    ece = expected_calibration_error(two, truth.astype(np.int64), n_bins=bins)
+    return {"bins": rows, "expected_calibration_error": _defined(ece)}
+
+
+def _defined(value: float) -> float | None:
+    """A metric for JSON: ``None`` where it is undefined (``nan``)."""
+    return None if math.isnan(value) else float(value)
 
 
 def dimension_metrics(
@@ -78,27 +88,26 @@ def dimension_metrics(
 
     Rows with a missing target (NaN) are left out; ``None`` if no row is labelled.
     """
-    from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, roc_auc_score
+    from heartmind.models import metrics
 
     ok = np.isfinite(y)
     if not ok.any():
         return None
     truth, s, p, g = y[ok] > 0, score[ok], prob[ok], groups[ok]
     pred = p >= 0.5
-    both = 0 < truth.sum() < truth.size
     r = float(np.corrcoef(y[ok], s)[0, 1]) if np.std(y[ok]) > 0 and np.std(s) > 0 else None
     return {
         "n": int(ok.sum()),
-        "accuracy": float(accuracy_score(truth, pred)),
-        "f1": float(f1_score(truth, pred, zero_division=0)),
-        "auroc": float(roc_auc_score(truth, p)) if both else None,
+        "accuracy": _defined(metrics.accuracy(truth, pred)),
+        "f1": _defined(metrics.f1(truth, pred, pos_label=True)),
+        "auroc": _defined(metrics.auroc(truth, p)),
         "majority_rate": float(max(truth.mean(), 1 - truth.mean())),
-        "confusion": confusion_matrix(truth, pred, labels=[False, True]).tolist(),
+        "confusion": metrics.confusion_matrix(truth, pred, labels=[False, True]).tolist(),
         "calibration": _calibration(truth, p),
         "score_mae": float(np.mean(np.abs(y[ok] - s))),
         "score_pearson_r": None if r is None or math.isnan(r) else r,
         "per_subject_accuracy": {
-            str(sub): float(np.mean(pred[g == sub] == truth[g == sub])) for sub in np.unique(g)
+            str(sub): metrics.accuracy(truth[g == sub], pred[g == sub]) for sub in np.unique(g)
         },
     }
 
@@ -135,21 +144,19 @@ def evaluate_loso(
     template = new_model(kind, dataset, subjects, dims, config)
     win = build_windows(template, subjects, step=step)
     pred = np.full((len(win.y), 2 * len(dims)), np.nan)
-    for sb in subjects:
-        test = win.groups == sb.subject
-        if not test.any():
-            continue
-        train_subjects = [s for s in subjects if s.subject != sb.subject]
+    for fold in leave_one_subject_out(win.groups):
+        held_out = str(fold.groups[0])
+        train_subjects = [s for s in subjects if s.subject != held_out]
         model = new_model(kind, dataset, train_subjects, dims, config)
 
-        def report(epoch: int, loss: float, _s: str = sb.subject) -> None:
+        def report(epoch: int, loss: float, _s: str = held_out) -> None:
             if progress is not None:
                 progress(_s, epoch, epochs, loss)
 
-        model.fit(win.x[~test], win.y[~test], epochs=epochs, progress=report)
-        pred[test] = model.predict(win.x[test])
+        model.fit(win.x[fold.train], win.y[fold.train], epochs=epochs, progress=report)
+        pred[fold.test] = model.predict(win.x[fold.test])
         if progress is not None and kind == "hrv-linear":
-            progress(sb.subject, epochs, epochs, math.nan)
+            progress(held_out, epochs, epochs, math.nan)
     metrics = _summary(dataset, kind, dims, win.y, pred, win.groups, epochs, step, template)
     return Evaluation(
         dataset.name, kind, bool(dataset.synthetic), dims, win.y, pred, win.groups, metrics

@@ -30,6 +30,11 @@ def _title(metrics: dict[str, Any], what: str) -> str:
     )
 
 
+def _num(value: float | None) -> str:
+    """Two decimals, or ``n/a`` for a metric undefined on its input."""
+    return "n/a" if value is None else f"{value:.2f}"
+
+
 def plot_confusion(metrics: dict[str, Any], path: str | Path) -> Path:
     """Save the 2×2 confusion matrix of each dimension (counts of windows) to ``path``."""
     plt = _pyplot()
@@ -50,7 +55,7 @@ def plot_confusion(metrics: dict[str, Any], path: str | Path) -> Path:
         ax.set_yticks([0, 1], ["low", "high"])
         ax.set_xlabel("predicted class")
         ax.set_ylabel("true class")
-        ax.set_title(f"{dim}\nacc {m['accuracy']:.2f}, F1 {m['f1']:.2f}", fontsize=10)
+        ax.set_title(f"{dim}\nacc {_num(m['accuracy'])}, F1 {_num(m['f1'])}", fontsize=10)
     fig.suptitle(_title(metrics, "Confusion (windows)"), fontsize=10)
     path = Path(path)
     fig.savefig(path, dpi=110)
@@ -68,7 +73,7 @@ def plot_calibration(metrics: dict[str, Any], path: str | Path) -> Path:
         x = [r["mean_predicted"] for r in rows]
         y = [r["observed"] for r in rows]
         ece = m["calibration"]["expected_calibration_error"]
-        ax.plot(x, y, marker="o", label=f"{dim} (ECE {ece:.2f})")
+        ax.plot(x, y, marker="o", label=f"{dim} (ECE {_num(ece)})")
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.set_xlabel("predicted probability of 'high' (mean per bin)")

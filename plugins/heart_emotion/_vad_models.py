@@ -278,10 +278,12 @@ class _HRSequenceModel(HeartVADModel):
     def get_arrays(self) -> dict[str, npt.NDArray[Any]]:
         if self._net is None:
             raise ModelError(f"{self.kind}: nothing to save; train the model first.")
-        return {f"net.{k}": v.detach().cpu().numpy() for k, v in self._net.state_dict().items()}
+        from heartmind.models.torch_utils import state_to_arrays
+
+        return state_to_arrays(self._net.state_dict(), prefix="net.")
 
     def set_arrays(self, arrays: dict[str, npt.NDArray[Any]]) -> None:
-        import torch
+        from heartmind.models.torch_utils import arrays_to_state
 
         net = self._new_net()
         expected = {f"net.{k}": tuple(v.shape) for k, v in net.state_dict().items()}
@@ -292,8 +294,7 @@ class _HRSequenceModel(HeartVADModel):
                 f"{self.kind}: stored weights do not fit this network (first differences: "
                 f"{diff}); the file is from another version or damaged: retrain it."
             )
-        state = {k[4:]: torch.as_tensor(np.asarray(v)) for k, v in arrays.items()}
-        net.load_state_dict(state)
+        net.load_state_dict(arrays_to_state(arrays, prefix="net."))
         net.eval()
         self._net = net
 

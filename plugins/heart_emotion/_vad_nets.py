@@ -8,8 +8,7 @@ entropy on classes, missing labels = NaN are ignored), deterministically.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -17,7 +16,9 @@ import numpy.typing as npt
 import torch
 from torch import nn
 
-__all__ = ["VADNet", "predict_net", "single_thread", "train_net"]
+from heartmind.models.torch_utils import threads
+
+__all__ = ["VADNet", "predict_net", "train_net"]
 
 
 class VADNet(nn.Module):
@@ -47,17 +48,6 @@ class VADNet(nn.Module):
         out, _ = self.rnn(x)
         h = torch.cat([out[:, -1], out.mean(dim=1)], dim=1)
         return torch.tanh(self.score(h)), self.logit(h)
-
-
-@contextmanager
-def single_thread() -> Iterator[None]:
-    """Run torch on one CPU thread inside the block (reproducible reductions)."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
 
 
 def _masked_loss(
@@ -96,7 +86,7 @@ def train_net(
     mt = torch.as_tensor(np.isfinite(np.asarray(y, dtype=np.float64)))
     opt = torch.optim.Adam(net.parameters(), lr=lr, weight_decay=1e-4)
     losses: list[float] = []
-    with single_thread():
+    with threads(1):  # one CPU thread: reproducible reductions
         net.train()
         for epoch in range(epochs):
             order = torch.randperm(len(xt), generator=gen)

@@ -31,6 +31,7 @@ import numpy.typing as npt
 from heartmind.datasets import AffectiveDataset, Segment, Subject, rr_series
 from heartmind.events import HRV
 from heartmind.models import ModelError
+from heartmind.models.splits import leave_one_subject_out
 
 from ._calibration import calibrate
 from ._logistic import StressLogisticModel, fit_stress_model
@@ -163,14 +164,12 @@ def evaluate_loso(
     groups = np.array(table.groups)
     y = np.array(table.labels)
     trained = np.full(len(y), np.nan)
-    for subject in np.unique(groups):
-        test = groups == subject
-        train_y = [v for v, t in zip(table.labels, test, strict=True) if not t]
-        if len(set(train_y)) < 2:
+    for fold in leave_one_subject_out(groups):
+        train_y = y[fold.train]
+        if np.unique(train_y).size < 2:
             continue
-        rows = [r for r, t in zip(table.rows, test, strict=True) if not t]
-        model = fit_stress_model(rows, train_y, l2=l2)
-        trained[test] = model.predict_rows([r for r, t in zip(table.rows, test, strict=True) if t])
+        model = fit_stress_model([table.rows[i] for i in fold.train], train_y.tolist(), l2=l2)
+        trained[fold.test] = model.predict_rows([table.rows[i] for i in fold.test])
     zscore = np.array([zscore_level(r) for r in table.rows])
     scored = np.isfinite(trained)
     return {
@@ -190,12 +189,15 @@ def evaluate_loso(
 
 
 def _scores(y: npt.NDArray[Any], level: Array) -> dict[str, Any]:
-    from sklearn.metrics import roc_auc_score
+    """AUROC, accuracy at 0.5 and chance rate (``None`` where undefined, e.g. one class)."""
+    from heartmind.models import metrics
 
-    both = 0 < int(y.sum()) < y.size
+    def defined(value: float) -> float | None:
+        return None if math.isnan(value) else float(value)
+
     return {
         "n": int(y.size),
-        "auroc": float(roc_auc_score(y, level)) if both else None,
-        "accuracy": float(np.mean((level >= 0.5) == (y == 1))) if y.size else None,
-        "majority_rate": float(max(y.mean(), 1 - y.mean())) if y.size else None,
+        "auroc": defined(metrics.auroc(y, level)),
+        "accuracy": defined(metrics.accuracy(y, level >= 0.5)),
+        "majority_rate": defined(max(y.mean(), 1 - y.mean())) if y.size else None,
     }

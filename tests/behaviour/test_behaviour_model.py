@@ -18,7 +18,7 @@ from heartmind.components import Context
 from heartmind.errors import ConfigError
 from heartmind.events import stress_label
 from heartmind.models import ModelError, load_model
-from heartmind.plugins.behaviour._train import auroc
+from heartmind.models.metrics import auroc
 from heartmind.plugins.behaviour.api import (
     FEATURES,
     TARGETS,
@@ -57,7 +57,7 @@ def test_stress_auroc_on_held_out_simulated_users() -> None:
     users = [user_data(seed) for seed in (*TEST_SEEDS[:2], 301, 302)]
     z = np.vstack([u.z for u in users])
     y = np.vstack([u.targets for u in users])
-    score = auroc(model.predict(z)[:, 0], y[:, 0])
+    score = auroc(y[:, 0], model.predict(z)[:, 0])
     log.info("behaviour-only stress AUROC on held-out simulated users (synthetic): %.3f", score)
     print(f"\nbehaviour-only stress AUROC, held-out simulated users (SYNTHETIC): {score:.3f}")
     assert score > 0.75  # chance is 0.5

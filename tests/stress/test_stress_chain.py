@@ -19,12 +19,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from heartmind.models.metrics import auroc
 from heartmind.plugins.stress.api import fit_stress_model, zscore_level
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 from stress_chain import (  # the harness lives in benchmarks/
     ChainResult,
-    auroc,
     episode_labels,
     evaluate_scenario,
     hard_setup,
@@ -71,7 +71,7 @@ def trained() -> list[ChainResult]:
 
 def _pooled(results: list[ChainResult], modality: str) -> float:
     parts = [r.scores(modality, START, MARGIN) for r in results]
-    return auroc(np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]))
+    return auroc(np.concatenate([p[1] for p in parts]), np.concatenate([p[0] for p in parts]))
 
 
 def _table(results: list[ChainResult]) -> tuple[list[dict[str, float]], np.ndarray]:
@@ -104,8 +104,8 @@ def test_model_matches_zscore_on_held_out(
     rows, y = _table(trained)
     model = fit_stress_model(rows, y.astype(int), synthetic=True)
     test_rows, test_y = _table(held_out)
-    z_auc = auroc(np.array([zscore_level(r) for r in test_rows]), test_y)
-    m_auc = auroc(model.predict_rows(test_rows), test_y)
+    z_auc = auroc(test_y, np.array([zscore_level(r) for r in test_rows]))
+    m_auc = auroc(test_y, model.predict_rows(test_rows))
     assert z_auc >= 0.8
     assert m_auc >= z_auc - 0.02
 
