@@ -112,7 +112,7 @@ def test_model_matches_zscore_on_held_out(
 
 # ---------------------------------------------------------------- hard scenario
 # Weak, heterogeneous responders, mild stress, walk/standing confounders, SNR 5-10 dB with
-# motion and pops, 2 % ectopics, typing part of the time (stress_eval.hard_setup).
+# motion and pops, 2 % ectopics, typing part of the time (stress_chain.hard_setup).
 # Measured (benchmarks/bench_stress.py, seed 2026, subjects 4-7, trained on 0-3): heart
 # 0.794, heart+EDA 0.879, behaviour 0.685, fused 0.800, fused+EDA 0.845; trained heart
 # 0.950, heart+EDA 0.936. Thresholds: measured - 0.1, and >= chance + 0.1.
