@@ -192,20 +192,31 @@ class EcgSimulator:
 
     # ---------------------------------------------------------------- rendering
 
-    def _beat_lobes(self, i: int) -> Lobes:
+    def _block_lobes(self, lo: int, hi: int) -> list[Lobes]:
+        """Lobes of beats ``lo … hi - 1`` (grouped by template, vectorised)."""
         b = self.seq.beats
-        t = b.time[i]
-        tmpl = self.template(i)
-        g = float(self.seq.breath.qrs_gain(np.array([t]))[0])
-        parts = [tmpl.qrs.shifted(t).scaled(g),
-                 tmpl.repol_at(float(tmpl.qt_factor(b.rr_eff[i]))).shifted(t).scaled(g)]
-        if len(tmpl.spike):
-            sp = tmpl.spike.shifted(t)
-            parts.append(Lobes(sp.centre, np.maximum(sp.half, 1.0 / self.sampling_rate), sp.flat,
-                               sp.vec, sp.wave))
-        if b.p_kind[i] >= 0:
-            parts.append(self.p_wave(b.p_kind[i]).lobes.shifted(b.p_on[i]))
-        return Lobes.concat(parts)
+        times = np.asarray(b.time[lo:hi])
+        codes = np.asarray(b.template[lo:hi])
+        factor = np.clip(np.asarray(b.rr_eff[lo:hi]), 0.25, 2.5) ** (1.0 / 3.0)
+        gain = self.seq.breath.qrs_gain(times)
+        parts: list[Lobes] = []
+        for code in np.unique(codes):
+            rows = np.nonzero(codes == code)[0]
+            for group in ([r] for r in rows) if code == FUSION else (rows,):
+                tmpl = self.template(lo + int(group[0]))
+                t, g, f = times[group], gain[group], factor[group]
+                parts.append(_tile(tmpl.qrs, t, g))
+                parts.append(_tile(tmpl.repol, t, g, f, tmpl.qrs_on))
+                if len(tmpl.spike):
+                    sp = _tile(tmpl.spike, t, np.ones_like(t))
+                    parts.append(Lobes(sp.centre, np.maximum(sp.half, 1.0 / self.sampling_rate),
+                                       sp.flat, sp.vec, sp.wave))
+        kinds = np.asarray(b.p_kind[lo:hi])
+        p_on = np.asarray(b.p_on[lo:hi])
+        for kind in np.unique(kinds[kinds >= 0]):
+            m = kinds == kind
+            parts.append(_tile(self.p_wave(int(kind)).lobes, p_on[m], np.ones(int(m.sum()))))
+        return parts
 
     def _sync_blocked(self) -> None:
         """Index the atrial impulses that did not conduct (rendered on their own)."""
@@ -230,7 +241,7 @@ class EcgSimulator:
         times = self.seq.beats.time
         lo = bisect.bisect_left(times, a - _LOOKBACK)
         hi = bisect.bisect_right(times, b + _LOOKAHEAD)
-        parts = [self._beat_lobes(i) for i in range(lo, hi)]
+        parts = self._block_lobes(lo, hi) if hi > lo else []
         j0 = bisect.bisect_left(self._blocked, (a - 0.3, -1))
         j1 = bisect.bisect_right(self._blocked, (b, 1 << 30))
         parts += [self.p_wave(kind).lobes.shifted(onset) for onset, kind in self._blocked[j0:j1]]
@@ -318,6 +329,23 @@ class EcgSimulator:
                 buf_t, buf_x = buf_t[take:], buf_x[take:]
                 sent = end
             j += 1
+
+
+def _tile(lobes: Lobes, shifts: Array, gains: Array, stretch: Array | None = None,
+          origin: float = 0.0) -> Lobes:
+    """``lobes`` repeated per beat: stretched about ``origin``, shifted and scaled."""
+    n = shifts.size
+    s = np.ones(n) if stretch is None else stretch
+    centre = (origin + s[:, None] * (lobes.centre[None, :] - origin)) + shifts[:, None]
+    half = lobes.half[None, :] * s[:, None]
+    m = len(lobes)
+    return Lobes(
+        centre.ravel(),
+        half.ravel(),
+        np.tile(lobes.flat, n),
+        (lobes.vec[None, :, :] * gains[:, None, None]).reshape(n * m, 3),
+        np.tile(lobes.wave, n),
+    )
 
 
 def simulate(

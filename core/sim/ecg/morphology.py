@@ -218,7 +218,7 @@ def build_ectopic(
     d = focus.duration
     rows: list[list[object]] = [
         [-0.30 * d, 0.30 * d, 0.0, u * 0.5 + p1 * 0.3],
-        [0.05 * d, 0.38 * d, 0.1, u * 1.0],
+        [0.05 * d, 0.38 * d, 0.0, u * 1.0],
         [0.28 * d, 0.20 * d, 0.0, (-u * 0.3 + p2 * 0.6) * max(focus.notch, 1e-3)],
     ]
     lobes = _rows(rows, QRS)

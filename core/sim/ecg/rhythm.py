@@ -242,8 +242,9 @@ class Ectopy:
     def event_probabilities(self) -> tuple[float, float, float]:
         """Per natural-beat probabilities of a PVC event, a PAC and a junctional beat.
 
-        With ``E_v`` PVCs and ``E_b`` beats per PVC event on average, a fraction ``f`` of
-        PVCs among all beats needs ``q = f / (E_v - f (E_b - 1))`` per natural beat.
+        A PVC event brings ``E_v`` PVCs and ``E_b`` beats on average and is always followed
+        by a natural beat, so a fraction ``f`` of PVCs among all beats needs
+        ``q = f / (E_v - f E_b)`` per natural beat.
         """
         lo, hi = self.run_length
         c_lo, c_hi = self.pattern_cycles
@@ -253,8 +254,8 @@ class Ectopy:
         e_b = (self.single + 2 * self.couplet + self.run * (lo + hi) / 2.0
                + self.bigeminy * 2 * cycles + self.trigeminy * 3 * cycles)
         f = self.pvc
-        q_v = f / max(e_v - f * (e_b - 1.0), 1e-9) if f > 0 else 0.0
-        total = 1.0 + q_v * (e_b - 1.0)
+        q_v = f / max(e_v - f * e_b, 1e-9) if f > 0 else 0.0
+        total = 1.0 + q_v * e_b
         q_s, q_j = self.pac * total, self.junctional * total
         if q_v + q_s + q_j > 0.95:
             raise ConfigError(

@@ -13,7 +13,7 @@ sinus pause) in front of it:
   the timeline (non-compensatory pause);
 * **AF**: RR = floor + gamma-distributed part (CV = ``irregularity``), no P;
 * **flutter**: QRS every 2nd/3rd/4th F-wave at a fixed AV delay;
-* **SVT**: regular RR (0.3 % jitter), no P; **paced**: VVI pacing, reset by ectopic beats.
+* **SVT**: regular RR (0.2 % jitter), no P; **paced**: VVI pacing, reset by ectopic beats.
 """
 
 from __future__ import annotations
@@ -49,6 +49,10 @@ class Breathing:
         tt = np.asarray(t, dtype=np.float64)
         out: Array = 2 * math.pi * self.f * tt + self.p0 + 0.4 * np.sin(2 * math.pi * 0.011 * tt)
         return out
+
+    def phase_at(self, t: float) -> float:
+        """Breathing phase in rad at one time ``t`` (s)."""
+        return 2 * math.pi * self.f * t + self.p0 + 0.4 * math.sin(2 * math.pi * 0.011 * t)
 
     def qrs_gain(self, t: Array) -> Array:
         """Factor on the QRS/T amplitude (electrical axis breathing effect)."""
@@ -162,7 +166,7 @@ class Sequencer:
 
     def _pr(self, hr: float) -> float:
         """PR interval (P onset to QRS onset) in s at ``hr`` bpm."""
-        return max(0.09, self.tp.pr - 0.04 * float(np.clip((hr - 60.0) / 100.0, -0.3, 1.2)))
+        return max(0.09, self.tp.pr - 0.04 * min(max((hr - 60.0) / 100.0, -0.3), 1.2))
 
     def _sinus_cycle(self, a: float) -> float:
         """Sinus (or AT) cycle length in s starting at atrial time ``a``."""
@@ -176,12 +180,13 @@ class Sequencer:
         self.hr_noise = a_ou * self.hr_noise + math.sqrt(1 - a_ou * a_ou) * self.s.hr_sd * float(
             self.rng.standard_normal()
         )
-        hr = float(np.clip(self.hr_level + self.hr_noise, 28.0, 185.0))
-        rsa = self.s.rsa * float(np.clip((130.0 - hr) / 70.0, 0.15, 1.0))
-        mod = 1.0 + rsa * math.sin(float(self.breath.phase(a))) + self.s.lf * math.sin(
+        hr = min(max(self.hr_level + self.hr_noise, 28.0), 185.0)
+        rsa = self.s.rsa * min(max((130.0 - hr) / 70.0, 0.25), 1.0)
+        mod = 1.0 + rsa * math.sin(self.breath.phase_at(a)) + self.s.lf * math.sin(
             2 * math.pi * 0.1 * a + self.breath.lf0
         )
-        return 60.0 / (hr * mod)
+        jitter = 1.0 + 0.008 * max(min(float(self.rng.standard_normal()), 3.0), -3.0)
+        return 60.0 / (hr * mod) * jitter
 
     def _flutter_index(self, act: AtrialActivity, after: float) -> int:
         """Index of the first F-wave whose conducted QRS falls after ``after`` s."""
@@ -216,7 +221,7 @@ class Sequencer:
                 self.pending = act.start + (i - act.phase0) / act.rate + self._flutter_av()
                 self.flutter_next = i + 1
             elif kind == "svt":
-                self.pending = self.t_v + 60.0 / rate * (1.0 + 0.003 * float(self.rng.standard_normal()))
+                self.pending = self.t_v + 60.0 / rate * (1.0 + 0.002 * float(self.rng.standard_normal()))
             else:
                 self.pending = self.t_v + 60.0 / rate
         return self.pending, math.nan, -1
@@ -238,6 +243,8 @@ class Sequencer:
             return
         q_v, q_s, q_j = self.q
         u = float(self.rng.uniform())
+        if self.beats.symbol and self.beats.symbol[-1] == "V":
+            u = 1.0  # a natural beat ends every ventricular event (couplets stay couplets)
         if u < q_v and self._pvc_event(v, a, pk):
             return
         atrial = kind in ("sinus", "at")
@@ -261,7 +268,7 @@ class Sequencer:
         b.symbol.append(symbol)
         b.p_on.append(p_on)
         b.p_kind.append(p_kind)
-        b.rr_eff.append(float(np.clip(rr_eff, 0.25, 2.5)))
+        b.rr_eff.append(min(max(rr_eff, 0.25), 2.5))
         b.episode.append(self._episode_of(t))
         if not math.isnan(p_on):
             self.atrial.append((p_on, p_kind, True))
