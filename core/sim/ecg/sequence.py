@@ -347,8 +347,8 @@ class Sequencer:
             self._commit(v + extra, NORMAL, self.normal_symbol, self.a_next, 0 if kind == "sinus" else 1)
             self._advance_atrial(v)
             self.patterns.append(("interpolated", t, t, 1))
-        else:
-            self._refractory(t, tmpl)
+        elif not self._refractory(t, tmpl) and sinus:
+            self.patterns.append(("interpolated", t, t, 1))  # the next P conducted anyway
         return True
 
     def _after_pvc(self, forced: bool) -> None:
@@ -367,9 +367,11 @@ class Sequencer:
             self.patterns.append((p.kind, p.start, p.end, p.count))
         self.pattern = None
 
-    def _refractory(self, t: float, tmpl: Template) -> None:
-        """Block the atrial impulses that reach a refractory AV node after ectopic beat ``t``."""
+    def _refractory(self, t: float, tmpl: Template) -> int:
+        """Block the atrial impulses that reach a refractory AV node after ectopic beat ``t``;
+        return how many were blocked."""
         kind = self.ep.rhythm.kind
+        blocked = 0
         if kind in ("sinus", "at"):
             assert self.a_next is not None
             refractory = float(self.rng.uniform(0.42, 0.6))
@@ -377,8 +379,10 @@ class Sequencer:
             while self.a_next + self._pr(hr) < t + refractory:
                 self.atrial.append((self.a_next, 0 if kind == "sinus" else 1, False))
                 self._advance_atrial(t)
+                blocked += 1
         elif kind == "flutter":
             self.flutter_next = self._flutter_index(self.activities[-1], t + 0.4)
+        return blocked
 
     def _salvo(self, v: float, n: int) -> bool:
         """A couplet (n = 2) or a run of ``n`` PVCs."""
