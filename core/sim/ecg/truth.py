@@ -210,6 +210,8 @@ class AtrialEvents:
     ----------
     onset
         P onset (or F-wave cycle start) in s.
+    offset
+        P offset (or the next F-wave cycle start) in s.
     kind
         ``"sinus"``, ``"ectopic"`` (PAC/AT focus) or ``"flutter"``.
     conducted
@@ -217,6 +219,7 @@ class AtrialEvents:
     """
 
     onset: Array
+    offset: Array
     kind: StrArray
     conducted: npt.NDArray[np.bool_]
 
@@ -303,13 +306,19 @@ class EcgTruth:
         return _class_of(label, self.beats, a, b)
 
     def wave_mask(self, n: int | None = None) -> npt.NDArray[np.int8]:
-        """Per-sample wave labels: 0 none, 1 P, 2 QRS, 3 T (later waves win overlaps)."""
+        """Per-sample wave labels: 0 none, 1 P, 2 QRS, 3 T (later waves win overlaps).
+
+        P includes the P waves that did not conduct; F-waves are not marked.
+        """
         fs = self.sampling_rate
         n = round(self.duration * fs) if n is None else n
         out = np.zeros(n, dtype=np.int8)
-        b = self.beats
+        b, at = self.beats, self.atrial
+        blocked = ~at.conducted & (at.kind != "flutter")
+        p_on = np.concatenate((b.p_onset, at.onset[blocked]))
+        p_off = np.concatenate((b.p_offset, at.offset[blocked]))
         for code, (on, off) in enumerate(
-            ((b.p_onset, b.p_offset), (b.qrs_onset, b.qrs_offset), (b.t_onset, b.t_offset)), 1
+            ((p_on, p_off), (b.qrs_onset, b.qrs_offset), (b.t_onset, b.t_offset)), 1
         ):
             ok = np.isfinite(on)
             lo = np.clip(np.ceil((on[ok] - self.start) * fs).astype(np.int64), 0, n)

@@ -139,11 +139,13 @@ def _episodes(sim: EcgSimulator, beats: BeatTable, start: float, end: float) -> 
 
 def _atrial(sim: EcgSimulator, start: float, end: float) -> AtrialEvents:
     onsets: list[float] = []
+    offsets: list[float] = []
     kinds: list[str] = []
     conducted: list[bool] = []
     for onset, kind, cond in sim.seq.atrial:
         if start <= onset < end:
             onsets.append(onset)
+            offsets.append(onset + sim.p_wave(kind).duration)
             kinds.append(_P_KIND.get(kind, "ectopic"))
             conducted.append(cond)
     beat_times = np.asarray(sim.seq.beats.time)
@@ -159,11 +161,13 @@ def _atrial(sim: EcgSimulator, start: float, end: float) -> AtrialEvents:
                 if 0 <= kk < beat_times.size and abs(beat_times[kk] - (s0 + av)) < 1e-6:
                     hit[j] = True
         onsets += list(starts)
+        offsets += list(starts + 1.0 / act.rate)
         kinds += ["flutter"] * starts.size
         conducted += list(hit)
     order = np.argsort(np.asarray(onsets), kind="stable")
     return AtrialEvents(
         onset=np.asarray(onsets, dtype=np.float64)[order],
+        offset=np.asarray(offsets, dtype=np.float64)[order],
         kind=np.asarray(kinds, dtype="<U8")[order],
         conducted=np.asarray(conducted, dtype=bool)[order],
     )
