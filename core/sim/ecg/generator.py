@@ -99,7 +99,8 @@ class EcgSimulator:
     sampling_rate
         Hz (≥ 50).
     seed
-        Seed of the record (beat sequence, condition severities, pacing set-up, noise).
+        Seed of the record (beat sequence, atrial activity, noise). Condition severities and
+        the pacing set-up belong to the heart and follow the subject's seed.
     session
         Session index of the subject (0: as drawn; others drift, see :meth:`Subject.session`).
     noise
@@ -141,7 +142,7 @@ class EcgSimulator:
         self.sampling_rate = float(sampling_rate)
         self.leads = check_leads(leads)
         self.ectopy = ectopy or Ectopy()
-        rng_t = block_rng(seed, "ecg-templates", 0)
+        rng_t = block_rng(self.subject.seed, "ecg-templates", 0)  # the heart: subject's
         self.conditions = parse_conditions(conditions, rng_t)
         self.templates = build_templates(self.subject, self.conditions, rng_t)
         self.episodes = schedule(rhythm)
