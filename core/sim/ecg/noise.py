@@ -365,6 +365,8 @@ def add_noise(
     """
     x = np.asarray(signal, dtype=np.float64)
     x2 = x.reshape(x.shape[0], -1)
+    if x2.shape[0] == 0:
+        raise ConfigError("add_noise: the signal is empty.")
     names = tuple(leads) if leads is not None else (
         ("ECG",) if x2.shape[1] == 1 else tuple(f"ch{i}" for i in range(x2.shape[1])))
     if len(names) != x2.shape[1]:
@@ -387,6 +389,8 @@ def add_noise(
         if spec.type == "contact":
             continue
         e = np.concatenate([r[i] for r in raws])[:n]
+        if spec.type in ("motion", "burst", "pops", "steps") and not electrodes:
+            mix.sources[i].ensure_event(e, n / float(sampling_rate))
         p_e = np.mean(e * e, axis=0)
         want = (np.mean(p_clean) if electrodes else p_clean) / 10 ** (spec.snr_db / 10)  # type: ignore[operator]
         have = np.mean(p_e) if electrodes else p_e

@@ -175,7 +175,7 @@ class RawNoise:
         for ch in range(self.n_ch):
             x = m(t - self._delay[ch])
             c = self._c[:, ch]
-            cols.append(c[0] * x + c[1] * (x * x - 0.25) + c[2] * np.abs(x) * np.sign(c[2]))
+            cols.append(c[0] * x + c[1] * x * x + c[2] * np.abs(x))
         return np.column_stack(cols)
 
     def _calibrate_motion(self) -> Array:
@@ -224,6 +224,21 @@ class RawNoise:
                 self._add_event(out, first, t0[j], int(ch[j]), dur[j], amp[j] * scale, b, j)
         return out
 
+    def ensure_event(self, out: Array, duration: float) -> None:
+        """Give every channel of ``out`` (a whole record from sample 0) at least one event.
+
+        Used offline, where a requested SNR must hold in every lead even when the event
+        process left one quiet; the extra events are logged in :attr:`spans`.
+        """
+        lo, hi = self.durations
+        for ch in np.nonzero(~np.any(out != 0.0, axis=0))[0]:
+            rng = _rng(self.seed, self.key, 3, int(ch))
+            dur = float(rng.uniform(lo, min(hi, max(lo, duration / 4.0))))
+            t0 = float(rng.uniform(0.1, 0.9) * max(duration - dur, 0.0))
+            self._add_event(out, 0, t0, int(ch), dur, float(rng.choice([-1.0, 1.0])), -1, int(ch))
+            ext = {"pops": 5.0, "steps": 3.0}.get(self.kind, 1.0)
+            self.spans.append((t0, t0 + ext * dur, int(ch)))
+
     def _add_event(self, out: Array, first: int, t0: float, ch: int, dur: float, amp: float,
                    b: int, j: int) -> None:
         fs = self.rate
@@ -250,7 +265,7 @@ class RawNoise:
         lo = min(lo, 0.4 * hi)
         sos = butter(2, [lo, hi], btype="bandpass", fs=self.rate, output="sos")
         pad = int(self.rate)
-        white = _rng(self.seed, self.key, 2, b, j).standard_normal(length + pad)
+        white = _rng(self.seed, self.key, 2, b + 1, j).standard_normal(length + pad)
         x = sosfilt(sos, white)[pad:]
         x = x / max(float(np.sqrt(np.mean(x * x))), 1e-12)
         u = np.linspace(0.0, 1.0, length)
