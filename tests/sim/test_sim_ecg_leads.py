@@ -32,8 +32,9 @@ def test_einthoven_and_goldberger_hold_exactly(rhythm: str) -> None:
 
 def test_relations_hold_for_electrode_noise_and_not_for_independent_noise() -> None:
     rec = simulate(20.0, "SR", seed=2)
-    both, _ = add_noise(rec.signal, 500, {"emg": 10, "baseline": 5}, leads=rec.leads,
-                        electrodes=True, seed=1)
+    both, _ = add_noise(
+        rec.signal, 500, {"emg": 10, "baseline": 5}, leads=rec.leads, electrodes=True, seed=1
+    )
     for name, residual in _relations(both, rec.leads).items():
         assert np.abs(residual).max() < 1e-12, name
     apart, _ = add_noise(rec.signal, 500, {"emg": 10}, leads=rec.leads, seed=1)

@@ -7,7 +7,15 @@ import numpy as np
 import pytest
 
 from heartmind.errors import ConfigError
-from heartmind.sim.ecg import NOISE_TYPES, PRESETS, EcgSimulator, NoiseSpec, add_noise, simulate, snr_db
+from heartmind.sim.ecg import (
+    NOISE_TYPES,
+    PRESETS,
+    EcgSimulator,
+    NoiseSpec,
+    add_noise,
+    simulate,
+    snr_db,
+)
 
 FS = 500.0
 ADDITIVE = [t for t in NOISE_TYPES if t != "contact"]
@@ -20,7 +28,9 @@ def clean() -> object:
 
 @pytest.mark.parametrize("kind", ADDITIVE)
 @pytest.mark.parametrize("snr", [5.0, 20.0])
-def test_each_type_lands_at_the_requested_snr_per_lead(clean: object, kind: str, snr: float) -> None:
+def test_each_type_lands_at_the_requested_snr_per_lead(
+    clean: object, kind: str, snr: float
+) -> None:
     x = clean.signal  # type: ignore[attr-defined]
     noisy, truth = add_noise(x, FS, {kind: snr}, leads=clean.leads, seed=3)  # type: ignore[attr-defined]
     measured = snr_db(x, noisy - x)
@@ -31,8 +41,9 @@ def test_each_type_lands_at_the_requested_snr_per_lead(clean: object, kind: str,
 
 def test_mixtures_presets_and_electrode_noise(clean: object) -> None:
     x = clean.signal  # type: ignore[attr-defined]
-    noisy, truth = add_noise(x, FS, {"baseline": 10.0, "emg": 16.0, "powerline": 20.0},
-                             leads=clean.leads, seed=5)  # type: ignore[attr-defined]
+    noisy, truth = add_noise(
+        x, FS, {"baseline": 10.0, "emg": 16.0, "powerline": 20.0}, leads=clean.leads, seed=5
+    )  # type: ignore[attr-defined]
     total = 10 * np.log10(sum(10 ** (-s / 10) for s in (10.0, 16.0, 20.0)) ** -1)
     assert np.abs(snr_db(x, noisy - x) - total).max() < 0.6  # the types are nearly uncorrelated
     for name in ("holter", "static_noise", "burst_noise", "baseline_drift"):
@@ -80,7 +91,7 @@ def test_contact_loss_is_flat_or_saturated_and_recorded(clean: object) -> None:
 
 def test_textile_motion_follows_the_movement(clean: object) -> None:
     x = clean.signal  # type: ignore[attr-defined]
-    noisy, truth = add_noise(x, FS, "textile_walk", snr_db=6.0, leads=clean.leads, seed=9)  # type: ignore[attr-defined]
+    _noisy, truth = add_noise(x, FS, "textile_walk", snr_db=6.0, leads=clean.leads, seed=9)  # type: ignore[attr-defined]
     assert truth.movement is not None and truth.movement.shape == (len(x),)
     motion_only, t2 = add_noise(x, FS, {"textile_motion": 0.0}, leads=clean.leads, seed=9)  # type: ignore[attr-defined]
     e = motion_only - x
@@ -95,16 +106,28 @@ def test_textile_motion_follows_the_movement(clean: object) -> None:
 
 
 def test_stream_noise_keeps_the_requested_level_and_reports_it() -> None:
-    sim = EcgSimulator(None, "SR", seed=2, sampling_rate=FS, leads=("II", "V2"),
-                       noise={"emg": 10.0, "powerline": 15.0, "baseline": 5.0})
+    sim = EcgSimulator(
+        None,
+        "SR",
+        seed=2,
+        sampling_rate=FS,
+        leads=("II", "V2"),
+        noise={"emg": 10.0, "powerline": 15.0, "baseline": 5.0},
+    )
     rec = sim.record(120.0)
     measured = snr_db(rec.clean, rec.signal - rec.clean)
     assert rec.noise is not None
     np.testing.assert_allclose(rec.noise.total_snr_db, measured, atol=1e-6)
     for kind, want in (("emg", 10.0), ("powerline", 15.0), ("baseline", 5.0)):
         assert np.abs(rec.noise.snr_db[kind] - want).max() < 0.5, kind
-    again = EcgSimulator(None, "SR", seed=2, sampling_rate=FS, leads=("II", "V2"),
-                         noise={"emg": 10.0, "powerline": 15.0, "baseline": 5.0}).record(120.0)
+    again = EcgSimulator(
+        None,
+        "SR",
+        seed=2,
+        sampling_rate=FS,
+        leads=("II", "V2"),
+        noise={"emg": 10.0, "powerline": 15.0, "baseline": 5.0},
+    ).record(120.0)
     np.testing.assert_array_equal(rec.signal, again.signal)
 
 

@@ -9,15 +9,22 @@ import numpy as np
 import pytest
 
 from heartmind.errors import ConfigError
-from heartmind.sim.ecg import DRIFT, Ectopy, EcgSimulator, Subject, simulate
+from heartmind.sim.ecg import DRIFT, EcgSimulator, Ectopy, Subject, simulate
 
 FS = 500.0
 
 
 @pytest.mark.parametrize("subject", [1, 2, 3, 4, 5, 6])
 def test_pvcs_are_wide_large_and_of_both_polarities(subject: int) -> None:
-    rec = simulate(300.0, "SR", subject=subject, seed=subject, sampling_rate=FS, leads=("II",),
-                   ectopy=Ectopy(pvc=0.25, multiform=0.8))
+    rec = simulate(
+        300.0,
+        "SR",
+        subject=subject,
+        seed=subject,
+        sampling_rate=FS,
+        leads=("II",),
+        ectopy=Ectopy(pvc=0.25, multiform=0.8),
+    )
     b = rec.truth.beats
     v, n = b.symbol == "V", b.symbol == "N"
     width = (b.qrs_offset - b.qrs_onset)[v]
@@ -33,7 +40,7 @@ def test_pvcs_are_wide_large_and_of_both_polarities(subject: int) -> None:
     signs = set()
     for i in np.nonzero(v)[0]:
         a, z = math.ceil(b.qrs_onset[i] * FS), math.floor(b.qrs_offset[i] * FS) + 1
-        if 0 <= a and z <= len(x):
+        if a >= 0 and z <= len(x):
             seg = x[a:z]
             signs.add(float(np.sign(seg[np.argmax(np.abs(seg))])))
     assert signs == {-1.0, 1.0}
@@ -85,8 +92,11 @@ def test_same_seed_same_record_and_other_seed_other_record() -> None:
 def _median_beat(rec: object) -> np.ndarray:
     b = rec.truth.beats  # type: ignore[attr-defined]
     x = rec.clean  # type: ignore[attr-defined]
-    beats = [x[s - 100 : s + 200] for s, sym in zip(b.samples("time"), b.symbol, strict=True)
-             if sym == "N" and 100 <= s < len(x) - 200]
+    beats = [
+        x[s - 100 : s + 200]
+        for s, sym in zip(b.samples("time"), b.symbol, strict=True)
+        if sym == "N" and 100 <= s < len(x) - 200
+    ]
     return np.median(np.array(beats), axis=0).ravel()
 
 

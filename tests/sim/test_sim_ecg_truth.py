@@ -28,8 +28,13 @@ def _clear(truth: object, i: int) -> bool:
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_truth_qrs_peak_is_the_extremum_of_every_lead(seed: int) -> None:
-    rec = simulate(90.0, "SR", seed=seed, sampling_rate=FS,
-                   ectopy=Ectopy(pvc=0.3, pac=0.05, fusion=0.1, couplet=0.2))
+    rec = simulate(
+        90.0,
+        "SR",
+        seed=seed,
+        sampling_rate=FS,
+        ectopy=Ectopy(pvc=0.3, pac=0.05, fusion=0.1, couplet=0.2),
+    )
     b, x = rec.truth.beats, rec.clean
     checked = 0
     for i in range(len(b)):
@@ -64,13 +69,19 @@ def test_onsets_and_offsets_bound_the_waves_exactly() -> None:
     mag = np.linalg.norm(x, axis=1)
     t = rec.times
     for i in range(1, len(b) - 1):
-        for gap in ((b.p_offset[i], b.qrs_onset[i]), (b.qrs_offset[i], b.t_onset[i]),
-                    (b.t_offset[i], b.p_onset[i + 1])):
+        for gap in (
+            (b.p_offset[i], b.qrs_onset[i]),
+            (b.qrs_offset[i], b.t_onset[i]),
+            (b.t_offset[i], b.p_onset[i + 1]),
+        ):
             inside = (t > gap[0] + 1e-9) & (t < gap[1] - 1e-9)
             assert inside.sum() > 3
             assert mag[inside].max() < 1e-12  # nothing between the waves
-        for on, off in ((b.p_onset[i], b.p_offset[i]), (b.qrs_onset[i], b.qrs_offset[i]),
-                        (b.t_onset[i], b.t_offset[i])):
+        for on, off in (
+            (b.p_onset[i], b.p_offset[i]),
+            (b.qrs_onset[i], b.qrs_offset[i]),
+            (b.t_onset[i], b.t_offset[i]),
+        ):
             inside = (t > on + 0.004) & (t < off - 0.004)
             assert mag[inside].min() > 0.0  # the wave is there from onset to offset
         assert b.p_onset[i] < b.p_peak[i] < b.p_offset[i]
@@ -154,7 +165,9 @@ def test_conditions_look_as_described(condition: str, superclass: str) -> None:
         assert v1[-len(v1) // 3 :].max() > 0.3  # terminal R' in V1
         assert at(x, "V1", tp) < 0
     if condition == "LVH":
-        sokolow = -seg(x, "V1", on, off).min() + max(seg(x, "V5", on, off).max(), seg(x, "V6", on, off).max())
+        sokolow = -seg(x, "V1", on, off).min() + max(
+            seg(x, "V5", on, off).max(), seg(x, "V6", on, off).max()
+        )
         assert sokolow > 3.5
         assert at(x, "V6", tp) < 0 and at(x, "V6", off + 0.06) < at(y, "V6", off + 0.06) - 0.05
     if condition.startswith("MI"):

@@ -10,8 +10,9 @@ integral of ``f``. ``f0`` is 4–9 Hz (240–540 /min); the spatial amplitude is
 0.05–0.2 mV (fine to coarse AF); V1 sees the most.
 
 **F-waves** (atrial flutter): a smoothed sawtooth (five harmonics) of period ``cycle``
-(190–240 ms, 250–320 /min) that jumps at each integer phase, then descends slowly, pointing superior and anterior (the classic negative
-sawtooth in II, III and aVF, positive in V1). Cycle ``i`` starts at
+(190–240 ms, 250–320 /min) that jumps at each integer phase, then descends slowly,
+pointing superior and anterior (the classic negative sawtooth in II, III and aVF, positive
+in V1). Cycle ``i`` starts at
 ``start + (i - phase0) * cycle`` (see :meth:`AtrialActivity.cycle_starts`).
 
 Both fade in and out over 0.2 s at the episode edges.
@@ -96,7 +97,9 @@ class AtrialActivity:
         a = fade * envelope
         c1 = np.sin(x) + 0.3 * np.sin(2 * x + 0.7)
         c2 = np.sin(x + 1.3 + 0.8 * np.sin(2 * math.pi * 0.15 * tt))
-        out[inside] = (a * c1)[:, None] * self.vec1[None, :] + (a * c2)[:, None] * self.vec2[None, :]
+        out[inside] = (a * c1)[:, None] * self.vec1[None, :] + (a * c2)[:, None] * self.vec2[
+            None, :
+        ]
         return out
 
     def cycle_starts(self, a: float, b: float) -> Array:
@@ -130,16 +133,22 @@ def fibrillation(
     amp = float(amplitude) if amplitude is not None else float(rng.uniform(0.04, 0.15))
     v1 = _unit(np.array([-0.35, 0.35, 0.85]) + rng.normal(0.0, 0.2, 3)) * amp
     v2 = _unit(rng.normal(0.0, 1.0, 3)) * amp * 0.5
-    mod = np.column_stack((rng.uniform(0.03, 0.3, 3), rng.uniform(0, 2 * math.pi, 3),
-                           rng.dirichlet(np.ones(3))))
-    env = np.column_stack((rng.uniform(0.1, 0.5, 3), rng.uniform(0, 2 * math.pi, 3),
-                           rng.dirichlet(np.ones(3))))
-    return AtrialActivity("af", start, end, f, v1, v2, mod, env, 0.15 * f,
-                          float(rng.uniform(0.0, 1.0)))
+    mod = np.column_stack(
+        (rng.uniform(0.03, 0.3, 3), rng.uniform(0, 2 * math.pi, 3), rng.dirichlet(np.ones(3)))
+    )
+    env = np.column_stack(
+        (rng.uniform(0.1, 0.5, 3), rng.uniform(0, 2 * math.pi, 3), rng.dirichlet(np.ones(3)))
+    )
+    return AtrialActivity(
+        "af", start, end, f, v1, v2, mod, env, 0.15 * f, float(rng.uniform(0.0, 1.0))
+    )
 
 
 def flutter(
-    start: float, end: float, rng: np.random.Generator, per_min: float | None,
+    start: float,
+    end: float,
+    rng: np.random.Generator,
+    per_min: float | None,
     amplitude: float | None,
 ) -> AtrialActivity:
     """Flutter F-waves at ``per_min`` /min (default 250–320) of ``amplitude`` mV."""
@@ -147,5 +156,6 @@ def flutter(
     amp = float(amplitude) if amplitude is not None else float(rng.uniform(0.12, 0.3))
     v1 = _unit(np.array([0.1, -0.8, 0.5]) + rng.normal(0.0, 0.1, 3)) * amp
     z = np.zeros((0, 3))
-    return AtrialActivity("flutter", start, end, rate, v1, np.zeros(3), z, z, 0.0,
-                          float(rng.uniform(0.0, 1.0)))
+    return AtrialActivity(
+        "flutter", start, end, rate, v1, np.zeros(3), z, z, 0.0, float(rng.uniform(0.0, 1.0))
+    )

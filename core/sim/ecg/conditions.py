@@ -138,7 +138,7 @@ def parse_conditions(
     return tuple(out)
 
 
-def _unit(v: Sequence[float]) -> Vec:
+def _unit(v: Sequence[float] | Vec) -> Vec:
     a = np.asarray(v, dtype=np.float64)
     return a / np.linalg.norm(a)
 
@@ -147,8 +147,14 @@ def _mix(lo: float, hi: float, s: float) -> float:
     return lo + (hi - lo) * s
 
 
-def apply(c: Condition, qrs: dict[str, LobeRow], st: list[LobeRow], t: list[LobeRow],
-          qrs_dir: Vec, t_amp: float) -> float:
+def apply(
+    c: Condition,
+    qrs: dict[str, LobeRow],
+    st: list[LobeRow],
+    t: list[LobeRow],
+    qrs_dir: Vec,
+    t_amp: float,
+) -> float:
     """Edit heart-frame lobes in place for condition ``c``; return the QRS widening in s.
 
     Parameters
@@ -200,16 +206,18 @@ def apply(c: Condition, qrs: dict[str, LobeRow], st: list[LobeRow], t: list[Lobe
     return 0.0  # AVB1: conduction only (the PR interval)
 
 
-def _discordant(st: list[LobeRow], t: list[LobeRow], qrs_dir: Vec, t_amp: float, st_mv: float,
-                t_gain: float) -> None:
+def _discordant(
+    st: list[LobeRow], t: list[LobeRow], qrs_dir: Vec, t_amp: float, st_mv: float, t_gain: float
+) -> None:
     """ST-T opposite the QRS: a down-sloping ST lobe and an inverted T."""
     st.append([0.11, 0.10, 0.3, -qrs_dir * st_mv])
     for row in t:
         row[3] = -_unit(qrs_dir) * float(np.linalg.norm(row[3])) * t_gain
 
 
-def _infarct(c: Condition, qrs: dict[str, LobeRow], st: list[LobeRow], t: list[LobeRow],
-             t_amp: float) -> float:
+def _infarct(
+    c: Condition, qrs: dict[str, LobeRow], st: list[LobeRow], t: list[LobeRow], t_amp: float
+) -> float:
     u = _unit(TERRITORIES[c.territory][0])
     s = c.severity
     amp = float(np.linalg.norm(qrs["main"][3]))

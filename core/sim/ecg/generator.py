@@ -70,7 +70,9 @@ class EcgRecord:
         try:
             return self.signal[:, self.leads.index(name)]
         except ValueError:
-            raise ConfigError(f"lead {name!r} is not in this record; it has {', '.join(self.leads)}.") from None
+            raise ConfigError(
+                f"lead {name!r} is not in this record; it has {', '.join(self.leads)}."
+            ) from None
 
     @property
     def times(self) -> Array:
@@ -148,8 +150,14 @@ class EcgSimulator:
         self.episodes = schedule(rhythm)
         names = {c.name for c in self.conditions}
         symbol = "L" if "LBBB" in names else "R" if "RBBB" in names else "N"
-        self.seq = Sequencer(self.subject, self.templates, self.episodes, self.ectopy,
-                             block_rng(seed, "ecg-sequence", 0), normal_symbol=symbol)
+        self.seq = Sequencer(
+            self.subject,
+            self.templates,
+            self.episodes,
+            self.ectopy,
+            block_rng(seed, "ecg-sequence", 0),
+            normal_symbol=symbol,
+        )
         self._basis = basis_of(self.leads)
         self._basis_vec = lead_vectors(self._basis)
         self.lead_vectors = lead_vectors(self.leads)
@@ -183,7 +191,11 @@ class EcgSimulator:
 
     def p_wave(self, kind: int) -> PWave:
         """P wave of kind ``kind`` (0 sinus, 1… ectopic foci)."""
-        return self.templates.sinus_p if kind == 0 else self.templates.ectopic_p[(kind - 1) % len(self.templates.ectopic_p)]
+        return (
+            self.templates.sinus_p
+            if kind == 0
+            else self.templates.ectopic_p[(kind - 1) % len(self.templates.ectopic_p)]
+        )
 
     def lead_offsets(self, tmpl: Template, key: str) -> Array:
         """Per-lead dominant QRS deflection times (s) relative to the beat time."""
@@ -210,8 +222,15 @@ class EcgSimulator:
                 parts.append(_tile(tmpl.repol, t, g, f, tmpl.qrs_on))
                 if len(tmpl.spike):
                     sp = _tile(tmpl.spike, t, np.ones_like(t))
-                    parts.append(Lobes(sp.centre, np.maximum(sp.half, 1.0 / self.sampling_rate),
-                                       sp.flat, sp.vec, sp.wave))
+                    parts.append(
+                        Lobes(
+                            sp.centre,
+                            np.maximum(sp.half, 1.0 / self.sampling_rate),
+                            sp.flat,
+                            sp.vec,
+                            sp.wave,
+                        )
+                    )
         kinds = np.asarray(b.p_kind[lo:hi])
         p_on = np.asarray(b.p_on[lo:hi])
         for kind in np.unique(kinds[kinds >= 0]):
@@ -305,8 +324,9 @@ class EcgSimulator:
         self.seq.run_until(end + _LOOKAHEAD + 1.0)
         return build_truth(self, start, end)
 
-    def chunks(self, t0: float = 0.0, duration: float | None = None,
-               chunk_duration: float = 0.25) -> Iterator[tuple[Array, Array]]:
+    def chunks(
+        self, t0: float = 0.0, duration: float | None = None, chunk_duration: float = 0.25
+    ) -> Iterator[tuple[Array, Array]]:
         """``(timestamps, data)`` chunks of ``chunk_duration`` s, the same samples as
         :meth:`record`; timestamps are ``t0 + i / sampling_rate``. ``duration=None`` runs
         forever. (For heartmind :class:`~heartmind.Chunk` objects use
@@ -319,7 +339,9 @@ class EcgSimulator:
         total = math.inf if duration is None else math.ceil(duration * fs - 1e-9)
         sent = 0
         while sent < total:
-            end = min(math.ceil((j + 1) * chunk_duration * fs - 1e-9), total)
+            end = math.ceil((j + 1) * chunk_duration * fs - 1e-9)
+            if end > total:
+                end = int(total)
             while buf_t.size + sent < end:
                 t, _, x = self.block(k)
                 buf_t, buf_x = np.concatenate((buf_t, t)), np.concatenate((buf_x, x))
@@ -332,8 +354,9 @@ class EcgSimulator:
             j += 1
 
 
-def _tile(lobes: Lobes, shifts: Array, gains: Array, stretch: Array | None = None,
-          origin: float = 0.0) -> Lobes:
+def _tile(
+    lobes: Lobes, shifts: Array, gains: Array, stretch: Array | None = None, origin: float = 0.0
+) -> Lobes:
     """``lobes`` repeated per beat: stretched about ``origin``, shifted and scaled."""
     n = shifts.size
     s = np.ones(n) if stretch is None else stretch
@@ -383,6 +406,7 @@ def simulate(
     -------
     EcgRecord
     """
-    sim = EcgSimulator(subject, rhythm, sampling_rate=sampling_rate, leads=leads, seed=seed,
-                       **options)
+    sim = EcgSimulator(
+        subject, rhythm, sampling_rate=sampling_rate, leads=leads, seed=seed, **options
+    )
     return sim.record(duration)

@@ -24,7 +24,7 @@ import numpy.typing as npt
 
 from ..kernels import Array
 
-__all__ = ["P", "QRS", "SPIKE", "ST", "T", "WAVE_NAMES", "Lobes", "bump", "render"]
+__all__ = ["QRS", "SPIKE", "ST", "WAVE_NAMES", "Lobes", "P", "T", "bump", "render"]
 
 P, QRS, ST, T, SPIKE = 0, 1, 2, 3, 4
 #: Names of the wave codes stored in :attr:`Lobes.wave`.
@@ -67,9 +67,7 @@ class Lobes:
     wave: IntArray
 
     @staticmethod
-    def make(
-        rows: Sequence[tuple[float, float, float, Sequence[float]]], wave: int
-    ) -> Lobes:
+    def make(rows: Sequence[tuple[float, float, float, Sequence[float]]], wave: int) -> Lobes:
         """Lobes of one wave from ``(centre, half, flat, (vx, vy, vz))`` rows."""
         if not rows:
             return Lobes.empty()
@@ -106,8 +104,9 @@ class Lobes:
 
     def select(self, mask: npt.NDArray[np.bool_]) -> Lobes:
         """The lobes where ``mask`` is true."""
-        return Lobes(self.centre[mask], self.half[mask], self.flat[mask], self.vec[mask],
-                     self.wave[mask])
+        return Lobes(
+            self.centre[mask], self.half[mask], self.flat[mask], self.vec[mask], self.wave[mask]
+        )
 
     def of(self, *waves: int) -> Lobes:
         """The lobes of the given wave codes."""
@@ -119,8 +118,13 @@ class Lobes:
 
     def stretched(self, origin: float, factor: float) -> Lobes:
         """Time-scaled by ``factor`` about ``origin`` (s): centres and widths."""
-        return Lobes(origin + factor * (self.centre - origin), self.half * factor, self.flat,
-                     self.vec, self.wave)
+        return Lobes(
+            origin + factor * (self.centre - origin),
+            self.half * factor,
+            self.flat,
+            self.vec,
+            self.wave,
+        )
 
     def scaled(self, gain: float | Array) -> Lobes:
         """Vectors multiplied by ``gain`` (a scalar or a 3×3 matrix applied as ``gain @ v``)."""

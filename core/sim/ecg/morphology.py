@@ -16,12 +16,13 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from ..kernels import Array
 from .conditions import Condition, apply
-from .lobes import QRS, SPIKE, ST, T, Lobes
+from .lobes import QRS, SPIKE, ST, Lobes, T
 from .lobes import P as P_WAVE
 from .subject import Focus, Subject
 
@@ -132,8 +133,8 @@ def frontal_axis(lobes: Lobes) -> float:
     return math.degrees(math.atan2(mean[1], mean[0]))
 
 
-def _rows(rows: Sequence[Sequence[object]], wave: int) -> Lobes:
-    return Lobes.make([(float(r[0]), float(r[1]), float(r[2]), r[3]) for r in rows], wave)  # type: ignore[arg-type]
+def _rows(rows: Sequence[Sequence[Any]], wave: int) -> Lobes:
+    return Lobes.make([(float(r[0]), float(r[1]), float(r[2]), tuple(r[3])) for r in rows], wave)
 
 
 def _peak(lobes: Lobes) -> tuple[float, float]:
@@ -142,10 +143,10 @@ def _peak(lobes: Lobes) -> tuple[float, float]:
     return t, float(np.linalg.norm(lobes.evaluate(np.array([t]))[0]))
 
 
-def _healthy_rows(s: Subject) -> tuple[dict[str, list[object]], list[list[object]]]:
+def _healthy_rows(s: Subject) -> tuple[dict[str, list[Any]], list[list[Any]]]:
     """Heart-frame QRS rows (centred on 0) and T rows (relative to QRS onset, offset at QTc)."""
     c60, s60 = math.cos(math.pi / 3), math.sin(math.pi / 3)
-    qrs: dict[str, list[object]] = {  # a counter-clockwise loop in the horizontal plane
+    qrs: dict[str, list[Any]] = {  # a counter-clockwise loop in the horizontal plane
         "sept": [-0.030, 0.018, 0.0, np.array([-0.35, 0.15, 0.55]) * 0.22 * s.septal],
         "main": [-0.007, 0.024, 0.0, _unit((c60, s60, 0.2)) * 0.8],
         "late": [0.011, 0.024, 0.0, _unit((c60, s60 * 0.9, -1.6 * s.posterior)) * 0.75],
@@ -154,14 +155,14 @@ def _healthy_rows(s: Subject) -> tuple[dict[str, list[object]], list[list[object
     ang = math.radians(60.0 + s.t_angle)
     tdir = _unit((math.cos(ang), math.sin(ang), s.t_anterior))
     qt = s.qtc
-    t_rows: list[list[object]] = [
+    t_rows: list[list[Any]] = [
         [qt - 0.13, 0.13, 0.0, tdir * 0.75],
         [qt - 0.065, 0.065, 0.0, tdir * 0.55],
     ]
     return qrs, t_rows
 
 
-def _scale_rows(rows: Sequence[list[object]], gain: float) -> None:
+def _scale_rows(rows: Sequence[list[Any]], gain: float) -> None:
     for r in rows:
         r[3] = np.asarray(r[3]) * gain
 
@@ -173,18 +174,18 @@ def build_normal(s: Subject, conditions: Sequence[Condition], name: str = "norma
     on, off = healthy.extent()
     k = s.qrs_duration / (off - on)
     for r in qrs.values():  # stretch the healthy QRS to the subject's duration
-        r[0], r[1] = float(r[0]) * k, float(r[1]) * k  # type: ignore[arg-type]
+        r[0], r[1] = float(r[0]) * k, float(r[1]) * k
     healthy = _rows(list(qrs.values()), QRS)
     tilt = _ry(s.azimuth)
     rot = _rz(s.axis - frontal_axis(healthy.scaled(tilt))) @ tilt
     _scale_rows(list(qrs.values()), s.qrs_amplitude / _peak(healthy)[1])
     t_unit = _rows(t_rows, T)
     _scale_rows(t_rows, s.t_amplitude / _peak(t_unit)[1])
-    qrs_dir = _unit(sum(np.asarray(r[3]) * float(r[1]) for r in qrs.values()))  # type: ignore[arg-type]
+    qrs_dir = _unit(np.sum([np.asarray(r[3]) * float(r[1]) for r in qrs.values()], axis=0))
     width0 = healthy.extent()[1] - healthy.extent()[0]
-    st_rows: list[list[object]] = []
+    st_rows: list[list[Any]] = []
     for c in conditions:
-        apply(c, qrs, st_rows, t_rows, qrs_dir, s.t_amplitude)  # type: ignore[arg-type]
+        apply(c, qrs, st_rows, t_rows, qrs_dir, s.t_amplitude)
     lobes = _rows(list(qrs.values()), QRS).scaled(rot)
     t0, amp = _peak(lobes)
     lobes = lobes.shifted(-t0)
@@ -199,8 +200,7 @@ def _template(name: str, qrs: Lobes, st: Lobes, tw: Lobes, spike: Lobes, amp: fl
     q_on, q_off = qrs.extent()
     t_on, t_off = tw.extent()
     t_peak = float(tw.peak_times()[0]) if len(tw) else math.nan
-    return Template(name, qrs, Lobes.concat([st, tw]), spike, q_on, q_off, t_on, t_peak, t_off,
-                    amp)
+    return Template(name, qrs, Lobes.concat([st, tw]), spike, q_on, q_off, t_on, t_peak, t_off, amp)
 
 
 def _perp(u: Array) -> tuple[Array, Array]:
@@ -209,14 +209,12 @@ def _perp(u: Array) -> tuple[Array, Array]:
     return p1, np.cross(u, p1)
 
 
-def build_ectopic(
-    s: Subject, focus: Focus, name: str, spike_vec: Array | None = None
-) -> Template:
+def build_ectopic(s: Subject, focus: Focus, name: str, spike_vec: Array | None = None) -> Template:
     """A wide ventricular beat from ``focus`` (body frame), optionally paced (spike)."""
     u = _unit(focus.direction)
     p1, p2 = _perp(u)
     d = focus.duration
-    rows: list[list[object]] = [
+    rows: list[list[Any]] = [
         [-0.30 * d, 0.30 * d, 0.0, u * 0.5 + p1 * 0.3],
         [0.05 * d, 0.38 * d, 0.0, u * 1.0],
         [0.28 * d, 0.20 * d, 0.0, (-u * 0.3 + p2 * 0.6) * max(focus.notch, 1e-3)],
@@ -230,7 +228,7 @@ def build_ectopic(
     amp *= gain
     q_on, q_off = lobes.extent()
     qt = s.qtc + 0.5 * (d - s.qrs_duration) + 0.02
-    t_rows: list[list[object]] = [
+    t_rows: list[list[Any]] = [
         [qt - 0.15, 0.15, 0.0, -u * 0.8 + p1 * 0.15],
         [qt - 0.08, 0.08, 0.0, -u * 0.5],
     ]
@@ -257,12 +255,21 @@ def fusion(normal: Template, ectopic: Template, alpha: float, lag: float) -> tup
     rep_e = ectopic.repol.shifted(dt - t0).scaled(alpha)
     rep = Lobes.concat([rep_n, rep_e])
     tw = rep.of(T)
-    tmpl = Template("fusion", qrs, rep, Lobes.empty(), *qrs.extent(), tw.extent()[0],
-                    float(tw.peak_times()[0]), tw.extent()[1], amp)
+    tmpl = Template(
+        "fusion",
+        qrs,
+        rep,
+        Lobes.empty(),
+        *qrs.extent(),
+        tw.extent()[0],
+        float(tw.peak_times()[0]),
+        tw.extent()[1],
+        amp,
+    )
     return tmpl, t0
 
 
-def _p_wave(rows: list[list[object]], amplitude: float, tilt: Array) -> PWave:
+def _p_wave(rows: list[list[Any]], amplitude: float, tilt: Array) -> PWave:
     lobes = _rows(rows, P_WAVE).scaled(tilt)
     t0, amp = _peak(lobes)
     lobes = lobes.scaled(amplitude / amp)
@@ -278,7 +285,7 @@ def _frontal(deg: float, z: float) -> Array:
 def sinus_p(s: Subject) -> PWave:
     """The sinus P wave: right- then left-atrial lobes (biphasic in V1)."""
     d = s.p_duration
-    rows: list[list[object]] = [
+    rows: list[list[Any]] = [
         [0.36 * d, 0.36 * d, 0.0, _frontal(s.p_axis + 20.0, 0.5) * 0.8],
         [0.62 * d, 0.38 * d, 0.0, _frontal(s.p_axis - 20.0, -0.45) * 0.7],
     ]
@@ -288,14 +295,16 @@ def sinus_p(s: Subject) -> PWave:
 def ectopic_p(s: Subject, axis: float) -> PWave:
     """The P wave of an ectopic atrial focus at frontal ``axis`` degrees."""
     d = 0.9 * s.p_duration
-    rows: list[list[object]] = [
+    rows: list[list[Any]] = [
         [0.45 * d, 0.45 * d, 0.1, _frontal(axis, 0.2)],
         [0.65 * d, 0.35 * d, 0.0, _frontal(axis + 40.0, -0.3) * 0.3],
     ]
     return _p_wave(rows, 0.9 * s.p_amplitude, _ry(s.azimuth))
 
 
-def build_templates(s: Subject, conditions: Sequence[Condition], rng: np.random.Generator) -> Templates:
+def build_templates(
+    s: Subject, conditions: Sequence[Condition], rng: np.random.Generator
+) -> Templates:
     """Every template of subject ``s`` with ``conditions``; ``rng`` draws the pacing set-up."""
     normal = build_normal(s, conditions)
     names = {c.name for c in conditions}
@@ -306,7 +315,7 @@ def build_templates(s: Subject, conditions: Sequence[Condition], rng: np.random.
     pace_dir = _unit(np.array([0.3, -0.85, -0.45]) + rng.normal(0.0, 0.15, 3))
     spike = _unit(np.array([-0.3, 0.8, 0.2]) + rng.normal(0.0, 0.3, 3)) * rng.uniform(0.5, 4.0)
     paced_focus = Focus(
-        tuple(float(x) for x in pace_dir),  # type: ignore[arg-type]
+        (float(pace_dir[0]), float(pace_dir[1]), float(pace_dir[2])),
         float(rng.uniform(1.0, 1.6)),
         float(rng.uniform(0.14, 0.18)),
         0.5,

@@ -134,13 +134,17 @@ def _with_snr(spec: NoiseSpec, snr: float | None) -> NoiseSpec:
     return NoiseSpec(spec.type, snr, spec.per_min, spec.activity, spec.mode, spec.rail)
 
 
-def _split(items: Sequence[tuple[NoiseSpec, float]], total: float | None, what: str) -> list[NoiseSpec]:
+def _split(
+    items: Sequence[tuple[NoiseSpec, float]], total: float | None, what: str
+) -> list[NoiseSpec]:
     additive = [(s, o) for s, o in items if s.type != "contact"]
     if additive and total is None:
         raise ConfigError(f"noise {what!r} needs snr_db: the total SNR in dB.")
     w = np.array([10 ** (-o / 10) for _, o in additive])
-    out = [_with_snr(s, float(total) + 10 * math.log10(w.sum() / wi))  # type: ignore[arg-type]
-           for (s, _), wi in zip(additive, w, strict=True)]
+    out = [
+        _with_snr(s, float(total) + 10 * math.log10(w.sum() / wi))  # type: ignore[arg-type]
+        for (s, _), wi in zip(additive, w, strict=True)
+    ]
     return out + [s for s, _ in items if s.type == "contact"]
 
 
@@ -160,13 +164,22 @@ def parse_noise(noise: Any, snr_db: float | None = None) -> tuple[NoiseSpec, ...
     if isinstance(noise, str):
         if noise in PRESETS:
             return tuple(_split(PRESETS[noise], snr_db, noise))
-        return tuple(_split([(NoiseSpec(noise, 0.0) if noise != "contact" else NoiseSpec(noise), 0.0)], snr_db, noise))
+        return tuple(
+            _split(
+                [(NoiseSpec(noise, 0.0) if noise != "contact" else NoiseSpec(noise), 0.0)],
+                snr_db,
+                noise,
+            )
+        )
     items = list(noise)
     bare = [x for x in items if isinstance(x, str) and x not in PRESETS]
     out: list[NoiseSpec] = []
     if bare:
-        out += _split([(NoiseSpec(b, 0.0) if b != "contact" else NoiseSpec(b), 0.0) for b in bare],
-                      snr_db, ", ".join(bare))
+        out += _split(
+            [(NoiseSpec(b, 0.0) if b != "contact" else NoiseSpec(b), 0.0) for b in bare],
+            snr_db,
+            ", ".join(bare),
+        )
     for x in items:
         if isinstance(x, str) and x in bare:
             continue
@@ -198,8 +211,14 @@ def electrode_leads(e: Array, leads: Sequence[str]) -> Array:
 
 #: Leads that use each electrode (a contact loss there disturbs them).
 def _electrode_use(leads: Sequence[str]) -> list[list[int]]:
-    limb = {"I": "RA LA", "II": "RA LL", "III": "LA LL", "aVR": "RA LA LL", "aVL": "RA LA LL",
-            "aVF": "RA LA LL"}
+    limb = {
+        "I": "RA LA",
+        "II": "RA LL",
+        "III": "LA LL",
+        "aVR": "RA LA LL",
+        "aVL": "RA LA LL",
+        "aVF": "RA LA LL",
+    }
     use: list[list[int]] = [[] for _ in ELECTRODES]
     for j, lead in enumerate(leads):
         names = limb.get(lead, f"RA LA LL {lead}").split()
@@ -264,8 +283,15 @@ class NoiseTruth:
 class _Mixer:
     """Shared machinery: raw sources for the specs, per block, per lead or electrode."""
 
-    def __init__(self, specs: Sequence[NoiseSpec], rate: float, leads: Sequence[str], seed: int,
-                 powerline_hz: float, electrodes: bool) -> None:
+    def __init__(
+        self,
+        specs: Sequence[NoiseSpec],
+        rate: float,
+        leads: Sequence[str],
+        seed: int,
+        powerline_hz: float,
+        electrodes: bool,
+    ) -> None:
         self.specs = tuple(specs)
         self.leads = tuple(leads)
         self.rate = float(rate)
@@ -275,11 +301,14 @@ class _Mixer:
                 f"electrode noise needs standard leads (I … V6); got {', '.join(self.leads)}."
             )
         n_ch = len(ELECTRODES) if electrodes else len(self.leads)
-        self.sources = [RawNoise(s.type, rate, n_ch, seed + 7919 * i, powerline_hz, s.per_min,
-                                 s.activity) for i, s in enumerate(self.specs)]
-        self.use = _electrode_use(self.leads) if electrodes else [[j] for j in range(len(self.leads))]
-        self.expected = (_expected_lead_power(self.leads) if electrodes
-                         else np.ones(len(self.leads)))
+        self.sources = [
+            RawNoise(s.type, rate, n_ch, seed + 7919 * i, powerline_hz, s.per_min, s.activity)
+            for i, s in enumerate(self.specs)
+        ]
+        self.use = (
+            _electrode_use(self.leads) if electrodes else [[j] for j in range(len(self.leads))]
+        )
+        self.expected = _expected_lead_power(self.leads) if electrodes else np.ones(len(self.leads))
 
     def raw(self, k: int, t: Array) -> list[Array]:
         """Raw noise of each additive spec in lead space (zeros for ``contact``)."""
@@ -310,12 +339,15 @@ class _Mixer:
         for spec, src in zip(self.specs, self.sources, strict=True):
             for a, b, ch in src.spans:
                 if a < end:
-                    lead = (self.leads[self.use[ch][0]] if len(self.use[ch]) == 1 else "*")
+                    lead = self.leads[self.use[ch][0]] if len(self.use[ch]) == 1 else "*"
                     rows.append((a, min(b, end), spec.type, lead))
         rows.sort()
-        return NoiseSpans(np.array([r[0] for r in rows]), np.array([r[1] for r in rows]),
-                          np.array([r[2] for r in rows], dtype="<U16"),
-                          np.array([r[3] for r in rows], dtype="<U4"))
+        return NoiseSpans(
+            np.array([r[0] for r in rows]),
+            np.array([r[1] for r in rows]),
+            np.array([r[2] for r in rows], dtype="<U16"),
+            np.array([r[3] for r in rows], dtype="<U4"),
+        )
 
     def movement(self, t: Array) -> Array | None:
         for spec, src in zip(self.specs, self.sources, strict=True):
@@ -367,8 +399,11 @@ def add_noise(
     x2 = x.reshape(x.shape[0], -1)
     if x2.shape[0] == 0:
         raise ConfigError("add_noise: the signal is empty.")
-    names = tuple(leads) if leads is not None else (
-        ("ECG",) if x2.shape[1] == 1 else tuple(f"ch{i}" for i in range(x2.shape[1])))
+    names = (
+        tuple(leads)
+        if leads is not None
+        else (("ECG",) if x2.shape[1] == 1 else tuple(f"ch{i}" for i in range(x2.shape[1])))
+    )
     if len(names) != x2.shape[1]:
         raise ConfigError(f"leads: {len(names)} names for {x2.shape[1]} columns.")
     specs = parse_noise(noise, snr_db)
@@ -404,8 +439,15 @@ def add_noise(
         block = out[sel]
         mix.contact(kk, t_all[sel], block)
         out[sel] = block
-    truth = NoiseTruth(specs, names, achieved, globals()["snr_db"](x2, total),
-                       mix.spans(n / sampling_rate), mix.movement(t_all), electrodes)
+    truth = NoiseTruth(
+        specs,
+        names,
+        achieved,
+        globals()["snr_db"](x2, total),
+        mix.spans(n / sampling_rate),
+        mix.movement(t_all),
+        electrodes,
+    )
     return out.reshape(x.shape), truth
 
 
@@ -416,8 +458,15 @@ class StreamNoise:
     duration before rendering; default: every sample rendered).
     """
 
-    def __init__(self, specs: Sequence[NoiseSpec], rate: float, leads: Sequence[str], seed: int,
-                 powerline_hz: float = 50.0, electrodes: bool = False) -> None:
+    def __init__(
+        self,
+        specs: Sequence[NoiseSpec],
+        rate: float,
+        leads: Sequence[str],
+        seed: int,
+        powerline_hz: float = 50.0,
+        electrodes: bool = False,
+    ) -> None:
         self.mix = _Mixer(specs, rate, leads, seed, powerline_hz, electrodes)
         self.gains: list[Array] = []
         self.limit = math.inf
@@ -456,6 +505,13 @@ class StreamNoise:
             per_type = {k: 10 * np.log10(self._clean / v) for k, v in self._acc.items()}
             total = 10 * np.log10(self._clean / self._total)
         t = np.arange(math.ceil(duration * self.mix.rate - 1e-9)) / self.mix.rate
-        return NoiseTruth(self.mix.specs, self.mix.leads, per_type, total,
-                          self.mix.spans(duration), self.mix.movement(t), self.mix.electrodes,
-                          {"reference": "clean power of the first 10 s block"})
+        return NoiseTruth(
+            self.mix.specs,
+            self.mix.leads,
+            per_type,
+            total,
+            self.mix.spans(duration),
+            self.mix.movement(t),
+            self.mix.electrodes,
+            {"reference": "clean power of the first 10 s block"},
+        )

@@ -19,7 +19,7 @@ from scipy.signal import butter, sosfilt
 from ...errors import ConfigError
 from ..kernels import BLOCK, Array, block_rng
 
-__all__ = ["ACTIVITIES", "EVENT_TYPES", "RawNoise", "Movement"]
+__all__ = ["ACTIVITIES", "EVENT_TYPES", "Movement", "RawNoise"]
 
 #: Event types: (events per minute per channel, duration range s, band Hz or None).
 EVENT_TYPES: dict[str, tuple[float, tuple[float, float], tuple[float, float] | None]] = {
@@ -59,7 +59,11 @@ class Movement:
         self.nu = rng.uniform(0.02, 0.08)
 
     def __call__(self, t: Array) -> Array:
-        dev = 0.08 * self.cadence * (np.cos(self.p[0]) - np.cos(2 * math.pi * self.nu * t + self.p[0]))
+        dev = (
+            0.08
+            * self.cadence
+            * (np.cos(self.p[0]) - np.cos(2 * math.pi * self.nu * t + self.p[0]))
+        )
         phase = 2 * math.pi * (self.cadence * t + dev / (2 * math.pi * self.nu))
         m = sum(w * np.sin((h + 1) * phase + self.p[h + 1]) for h, w in enumerate(self.weights))
         env = np.clip(0.55 + 0.7 * np.sin(2 * math.pi * t / self.bout + self.p[5]), 0.0, 1.0)
@@ -88,8 +92,16 @@ class RawNoise:
         Movement profile of ``textile_motion``.
     """
 
-    def __init__(self, kind: str, rate: float, n_ch: int, seed: int, powerline_hz: float = 50.0,
-                 per_min: float | None = None, activity: str = "walk") -> None:
+    def __init__(
+        self,
+        kind: str,
+        rate: float,
+        n_ch: int,
+        seed: int,
+        powerline_hz: float = 50.0,
+        per_min: float | None = None,
+        activity: str = "walk",
+    ) -> None:
         self.kind, self.rate, self.n_ch, self.seed = kind, float(rate), int(n_ch), int(seed)
         self.key = f"ecgnoise-{kind}"
         self.powerline_hz = float(powerline_hz)
@@ -111,8 +123,9 @@ class RawNoise:
             lo, hi = (20.0, 150.0) if kind == "emg" else (0.5, 40.0)
             hi = min(hi, 0.45 * self.rate)
             lo = min(lo, 0.4 * hi)
-            self._sos = butter(4 if kind == "emg" else 2, [lo, hi], btype="bandpass", fs=self.rate,
-                               output="sos")
+            self._sos = butter(
+                4 if kind == "emg" else 2, [lo, hi], btype="bandpass", fs=self.rate, output="sos"
+            )
             imp = np.zeros(int(self.rate * 20))
             imp[0] = 1.0
             self._norm = 1.0 / math.sqrt(float(np.sum(sosfilt(self._sos, imp) ** 2)))
@@ -186,7 +199,7 @@ class RawNoise:
 
     # ------------------------------------------------------------------ events
 
-    def events(self, b: int) -> tuple[Array, Array, Array, Array]:
+    def events(self, b: int) -> tuple[Array, npt.NDArray[np.int64], Array, Array]:
         """Events that start in block ``b``: times (s), channels, durations (s), amplitudes."""
         rng = _rng(self.seed, self.key, 1, b)
         n = int(rng.poisson(self.per_s * BLOCK * self.n_ch))
@@ -200,12 +213,14 @@ class RawNoise:
         order = np.argsort(t0)
         return t0[order], ch[order], dur[order], amp[order]
 
-    def _log_spans(self, b: int, t0: Array, ch: Array, dur: Array) -> None:
+    def _log_spans(self, b: int, t0: Array, ch: npt.NDArray[np.int64], dur: Array) -> None:
         if b <= self._logged:
             return
         self._logged = b
         ext = {"pops": 5.0, "steps": 3.0}.get(self.kind, 1.0)
-        self.spans += [(float(a), float(a + ext * d), int(c)) for a, c, d in zip(t0, ch, dur, strict=True)]
+        self.spans += [
+            (float(a), float(a + ext * d), int(c)) for a, c, d in zip(t0, ch, dur, strict=True)
+        ]
 
     def _events(self, k: int, t: Array) -> Array:
         out = np.zeros((t.size, self.n_ch))
@@ -215,7 +230,7 @@ class RawNoise:
         else:
             mean_pow = self.per_s * (lo + hi) / 2.0 * (1.0 - 5.0 * _TUKEY / 8.0) * math.exp(0.5)
         scale = 1.0 / math.sqrt(mean_pow)
-        first = int(round(t[0] * self.rate)) if t.size else 0
+        first = round(t[0] * self.rate) if t.size else 0
         for b in range(max(0, k - self._lookback), k + 1):
             t0, ch, dur, amp = self.events(b)
             if b == k:
@@ -239,8 +254,9 @@ class RawNoise:
             ext = {"pops": 5.0, "steps": 3.0}.get(self.kind, 1.0)
             self.spans.append((t0, t0 + ext * dur, int(ch)))
 
-    def _add_event(self, out: Array, first: int, t0: float, ch: int, dur: float, amp: float,
-                   b: int, j: int) -> None:
+    def _add_event(
+        self, out: Array, first: int, t0: float, ch: int, dur: float, amp: float, b: int, j: int
+    ) -> None:
         fs = self.rate
         s0 = math.ceil(t0 * fs)
         if self.kind in ("pops", "steps"):

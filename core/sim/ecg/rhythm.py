@@ -86,17 +86,21 @@ class Rhythm:
         if self.rate is not None and not (math.isfinite(self.rate) and 30 <= self.rate <= 180):
             raise ConfigError(f"rhythm {name}: rate = {self.rate} bpm; use 30 to 180 bpm.")
         if self.duration is not None and not (self.duration > 0):
-            raise ConfigError(f"rhythm {name}: duration = {self.duration} s; use a positive length.")
+            raise ConfigError(
+                f"rhythm {name}: duration = {self.duration} s; use a positive length."
+            )
         if not 0.1 <= self.irregularity <= 0.45:
             raise ConfigError(f"rhythm {name}: irregularity = {self.irregularity}; use 0.1–0.45.")
         ratios = (self.conduction,) if isinstance(self.conduction, int) else self.conduction
         if not ratios or any(int(r) not in (2, 3, 4) for r in ratios):
-            raise ConfigError(f"rhythm {name}: conduction {self.conduction!r}; use 2, 3, 4 or a tuple.")
+            raise ConfigError(
+                f"rhythm {name}: conduction {self.conduction!r}; use 2, 3, 4 or a tuple."
+            )
         lo, hi = (4.0, 9.0) if name == "AF" else (240.0, 350.0)
-        if self.atrial_rate is not None and name in ("AF", "AFL"):
-            if not lo <= self.atrial_rate <= hi:
-                unit = "Hz" if name == "AF" else "/min"
-                raise ConfigError(f"rhythm {name}: atrial_rate = {self.atrial_rate}; use {lo:g}–{hi:g} {unit}.")
+        rate = self.atrial_rate
+        if rate is not None and name in ("AF", "AFL") and not lo <= rate <= hi:
+            unit = "Hz" if name == "AF" else "/min"
+            raise ConfigError(f"rhythm {name}: atrial_rate = {rate}; use {lo:g}–{hi:g} {unit}.")
 
     @property
     def kind(self) -> str:
@@ -216,8 +220,18 @@ class Ectopy:
             v = float(getattr(self, name))
             if not 0.0 <= v <= hi:
                 raise ConfigError(f"Ectopy.{name} = {v}: use a value in [0, {hi}].")
-        for name in ("couplet", "run", "bigeminy", "trigeminy", "interpolated", "fusion",
-                     "multiform", "aberrant", "blocked", "escape"):
+        for name in (
+            "couplet",
+            "run",
+            "bigeminy",
+            "trigeminy",
+            "interpolated",
+            "fusion",
+            "multiform",
+            "aberrant",
+            "blocked",
+            "escape",
+        ):
             v = float(getattr(self, name))
             if not 0.0 <= v <= 1.0:
                 raise ConfigError(f"Ectopy.{name} = {v}: use a probability in [0, 1].")
@@ -228,7 +242,9 @@ class Ectopy:
         if not 3 <= self.run_length[0] <= self.run_length[1] <= 30:
             raise ConfigError(f"Ectopy.run_length = {self.run_length}: use 3 <= low <= high <= 30.")
         if not 2 <= self.pattern_cycles[0] <= self.pattern_cycles[1] <= 100:
-            raise ConfigError(f"Ectopy.pattern_cycles = {self.pattern_cycles}: use 2 <= low <= high.")
+            raise ConfigError(
+                f"Ectopy.pattern_cycles = {self.pattern_cycles}: use 2 <= low <= high."
+            )
         if not 100 <= self.run_rate[0] <= self.run_rate[1] <= 250:
             raise ConfigError(f"Ectopy.run_rate = {self.run_rate}: use 100–250 bpm, low <= high.")
         if not 1.2 <= self.pause_duration[0] <= self.pause_duration[1] <= 10:
@@ -249,10 +265,19 @@ class Ectopy:
         lo, hi = self.run_length
         c_lo, c_hi = self.pattern_cycles
         cycles = (c_lo + c_hi) / 2.0
-        e_v = (self.single + 2 * self.couplet + self.run * (lo + hi) / 2.0
-               + (self.bigeminy + self.trigeminy) * cycles)
-        e_b = (self.single + 2 * self.couplet + self.run * (lo + hi) / 2.0
-               + self.bigeminy * 2 * cycles + self.trigeminy * 3 * cycles)
+        e_v = (
+            self.single
+            + 2 * self.couplet
+            + self.run * (lo + hi) / 2.0
+            + (self.bigeminy + self.trigeminy) * cycles
+        )
+        e_b = (
+            self.single
+            + 2 * self.couplet
+            + self.run * (lo + hi) / 2.0
+            + self.bigeminy * 2 * cycles
+            + self.trigeminy * 3 * cycles
+        )
         f = self.pvc
         q_v = f / max(e_v - f * e_b, 1e-9) if f > 0 else 0.0
         total = 1.0 + q_v * e_b
@@ -266,5 +291,6 @@ class Ectopy:
 
     def scaled(self, factor: float) -> Ectopy:
         """A copy with every fraction multiplied by ``factor``."""
-        return replace(self, pvc=self.pvc * factor, pac=self.pac * factor,
-                       junctional=self.junctional * factor)
+        return replace(
+            self, pvc=self.pvc * factor, pac=self.pac * factor, junctional=self.junctional * factor
+        )

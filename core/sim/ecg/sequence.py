@@ -182,8 +182,10 @@ class Sequencer:
         )
         hr = min(max(self.hr_level + self.hr_noise, 28.0), 185.0)
         rsa = self.s.rsa * min(max((130.0 - hr) / 70.0, 0.25), 1.0)
-        mod = 1.0 + rsa * math.sin(self.breath.phase_at(a)) + self.s.lf * math.sin(
-            2 * math.pi * 0.1 * a + self.breath.lf0
+        mod = (
+            1.0
+            + rsa * math.sin(self.breath.phase_at(a))
+            + self.s.lf * math.sin(2 * math.pi * 0.1 * a + self.breath.lf0)
         )
         jitter = 1.0 + 0.008 * max(min(float(self.rng.standard_normal()), 3.0), -3.0)
         return 60.0 / (hr * mod) * jitter
@@ -221,7 +223,9 @@ class Sequencer:
                 self.pending = act.start + (i - act.phase0) / act.rate + self._flutter_av()
                 self.flutter_next = i + 1
             elif kind == "svt":
-                self.pending = self.t_v + 60.0 / rate * (1.0 + 0.002 * float(self.rng.standard_normal()))
+                self.pending = self.t_v + 60.0 / rate * (
+                    1.0 + 0.002 * float(self.rng.standard_normal())
+                )
             else:
                 self.pending = self.t_v + 60.0 / rate
         return self.pending, math.nan, -1
@@ -318,7 +322,9 @@ class Sequencer:
             return self._salvo(v, n)
         cyc_lo, cyc_hi = e.pattern_cycles
         kind = "bigeminy" if pick == 3 else "trigeminy"
-        self.pattern = Pattern(kind, 1 if pick == 3 else 2, int(self.rng.integers(cyc_lo, cyc_hi + 1)))
+        self.pattern = Pattern(
+            kind, 1 if pick == 3 else 2, int(self.rng.integers(cyc_lo, cyc_hi + 1))
+        )
         self._commit_natural(v, a, pk)
         return True
 
@@ -341,10 +347,17 @@ class Sequencer:
         tmpl = self.tp.foci[focus]
         self._commit(t, FOCUS0 + focus, "V", math.nan, -1)
         self._after_pvc(forced)
-        if sinus and not forced and v - t >= 0.45 and float(self.rng.uniform()) < self.ect.interpolated:
+        if (
+            sinus
+            and not forced
+            and v - t >= 0.45
+            and float(self.rng.uniform()) < self.ect.interpolated
+        ):
             assert self.a_next is not None
             extra = float(self.rng.uniform(0.03, 0.08))
-            self._commit(v + extra, NORMAL, self.normal_symbol, self.a_next, 0 if kind == "sinus" else 1)
+            self._commit(
+                v + extra, NORMAL, self.normal_symbol, self.a_next, 0 if kind == "sinus" else 1
+            )
             self._advance_atrial(v)
             self.patterns.append(("interpolated", t, t, 1))
         elif not self._refractory(t, tmpl) and sinus:
@@ -418,7 +431,11 @@ class Sequencer:
     def _pac(self, v: float, a: float) -> bool:
         assert self.a_next is not None
         cyc = v - self.t_v
-        a_prev = self.beats.p_on[-1] if self.beats.p_on and not math.isnan(self.beats.p_on[-1]) else a - cyc
+        a_prev = (
+            self.beats.p_on[-1]
+            if self.beats.p_on and not math.isnan(self.beats.p_on[-1])
+            else a - cyc
+        )
         a_e = a_prev + float(self.rng.uniform(0.55, 0.8)) * cyc
         if a_e < self.t_v + 0.12:
             return False
@@ -430,8 +447,13 @@ class Sequencer:
             aberrant = float(self.rng.uniform()) < self.ect.aberrant
             tmpl = self.tp.aberrant if aberrant else self.tp.normal
             pr = self._pr(60.0 / max(self.rr_avg, 0.2)) * float(self.rng.uniform(1.0, 1.2))
-            self._commit(a_e + pr - tmpl.qrs_on, ABERRANT if aberrant else NORMAL,
-                         "a" if aberrant else "A", a_e, pk)
+            self._commit(
+                a_e + pr - tmpl.qrs_on,
+                ABERRANT if aberrant else NORMAL,
+                "a" if aberrant else "A",
+                a_e,
+                pk,
+            )
         self.a_next = a_e + self._sinus_cycle(a_e) * float(self.rng.uniform(1.0, 1.1))
         return True
 

@@ -49,8 +49,9 @@ class EcgStream:
         ``leads``, ``sampling_rate``, ``session``, ``noise``, ``snr_db``, …).
     """
 
-    def __init__(self, seed: int = 0, *, truth: bool = True, name_prefix: str = "sim",
-                 **options: Any) -> None:
+    def __init__(
+        self, seed: int = 0, *, truth: bool = True, name_prefix: str = "sim", **options: Any
+    ) -> None:
         self.seed = int(seed)
         self.truth = bool(truth)
         self.name_prefix = name_prefix
@@ -64,15 +65,26 @@ class EcgStream:
             "rhythm": [ep.rhythm.name for ep in sim.episodes],
         }
         ecg = StreamInfo(
-            name=f"{name_prefix}-ECG", type="ECG", channels=sim.leads, units="mV",
-            rate=sim.sampling_rate, dtype="float32",
-            source_id=f"heartmind-sim-ecg:{name_prefix}:{self.seed}", meta=meta,
+            name=f"{name_prefix}-ECG",
+            type="ECG",
+            channels=sim.leads,
+            units="mV",
+            rate=sim.sampling_rate,
+            dtype="float32",
+            source_id=f"heartmind-sim-ecg:{name_prefix}:{self.seed}",
+            meta=meta,
         )
         beats = StreamInfo(
-            name=f"{name_prefix}-BEATS", type="BEATS", channels=BEAT_CHANNELS,
-            units=("s", "bool", "index"), rate=0.0, dtype="float64",
-            source_id=f"heartmind-sim-ecg:{name_prefix}:BEATS:{self.seed}", meta=meta,
+            name=f"{name_prefix}-BEATS",
+            type="BEATS",
+            channels=BEAT_CHANNELS,
+            units=("s", "bool", "index"),
+            rate=0.0,
+            dtype="float64",
+            source_id=f"heartmind-sim-ecg:{name_prefix}:BEATS:{self.seed}",
+            meta=meta,
         )
+        self._beats_info = beats
         self._streams = (ecg, beats) if self.truth else (ecg,)
 
     def simulator(self) -> EcgSimulator:
@@ -84,8 +96,9 @@ class EcgStream:
         """The ECG stream and (with ``truth``) the BEATS stream."""
         return self._streams
 
-    def chunks(self, t0: float = 0.0, duration: float | None = None,
-               chunk_duration: float = 0.25) -> Iterator[Chunk]:
+    def chunks(
+        self, t0: float = 0.0, duration: float | None = None, chunk_duration: float = 0.25
+    ) -> Iterator[Chunk]:
         """Chunks in timestamp order; ``duration=None`` runs forever.
 
         Parameters
@@ -114,11 +127,13 @@ class EcgStream:
                 times = np.asarray(log.time[start:stop])
                 prev = np.concatenate(([log.time[start - 1] if start > 0 else prev_t], times[:-1]))
                 aami = [AAMI[s] for s in log.symbol[start:stop]]
-                data_b = np.column_stack((
-                    times - prev,
-                    [0.0 if a == "N" else 1.0 for a in aami],
-                    [_AAMI_INDEX[a] for a in aami],
-                ))
-                yield Chunk(data_b, t0 + times, self._streams[1])
+                data_b = np.column_stack(
+                    (
+                        times - prev,
+                        [0.0 if a == "N" else 1.0 for a in aami],
+                        [_AAMI_INDEX[a] for a in aami],
+                    )
+                )
+                yield Chunk(data_b, t0 + times, self._beats_info)
                 prev_t = float(times[-1])
             sent_beats = max(sent_beats, stop)

@@ -198,8 +198,15 @@ class Episodes:
 
     def to_frame(self) -> Any:
         """A pandas DataFrame."""
-        return _frame({"start": self.start, "end": self.end, "label": self.label,
-                       "kind": self.kind, "count": self.count})
+        return _frame(
+            {
+                "start": self.start,
+                "end": self.end,
+                "label": self.label,
+                "kind": self.kind,
+                "count": self.count,
+            }
+        )
 
 
 @dataclass(frozen=True)

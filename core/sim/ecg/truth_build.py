@@ -25,11 +25,22 @@ def build_truth(sim: EcgSimulator, start: float, end: float) -> EcgTruth:
     episodes = _episodes(sim, beats, start, end)
     atrial = _atrial(sim, start, end)
     rhythm_eps = episodes.of("rhythm")
-    truth = EcgTruth(beats, episodes, atrial, RecordLabels("SR", (), (), ()), sim.leads,
-                     sim.sampling_rate, start, end - start)
-    classes = sorted({_class_of(str(lab), beats, float(a), float(b))
-                      for lab, a, b in zip(rhythm_eps.label, rhythm_eps.start, rhythm_eps.end,
-                                           strict=True)})
+    truth = EcgTruth(
+        beats,
+        episodes,
+        atrial,
+        RecordLabels("SR", (), (), ()),
+        sim.leads,
+        sim.sampling_rate,
+        start,
+        end - start,
+    )
+    classes = sorted(
+        {
+            _class_of(str(lab), beats, float(a), float(b))
+            for lab, a, b in zip(rhythm_eps.label, rhythm_eps.start, rhythm_eps.end, strict=True)
+        }
+    )
     supers = sorted({c.superclass for c in sim.conditions})
     if not supers and set(classes) <= {"SR", "SB", "ST"}:
         supers = ["NORM"]
@@ -45,8 +56,9 @@ def build_truth(sim: EcgSimulator, start: float, end: float) -> EcgTruth:
         counts=counts,
         axis=sim.templates.axis,
     )
-    return EcgTruth(beats, episodes, atrial, labels, sim.leads, sim.sampling_rate, start,
-                    end - start)
+    return EcgTruth(
+        beats, episodes, atrial, labels, sim.leads, sim.sampling_rate, start, end - start
+    )
 
 
 def _beats(sim: EcgSimulator, start: float, end: float) -> BeatTable:
@@ -54,9 +66,21 @@ def _beats(sim: EcgSimulator, start: float, end: float) -> BeatTable:
     times = np.asarray(log.time)
     idx = np.nonzero((times >= start) & (times < end))[0]
     n, m = idx.size, len(sim.leads)
-    cols = {k: np.full(n, math.nan) for k in (
-        "p_onset", "p_peak", "p_offset", "qrs_onset", "qrs_offset", "t_onset", "t_peak",
-        "t_offset", "pace", "qrs_amplitude")}
+    cols = {
+        k: np.full(n, math.nan)
+        for k in (
+            "p_onset",
+            "p_peak",
+            "p_offset",
+            "qrs_onset",
+            "qrs_offset",
+            "t_onset",
+            "t_peak",
+            "t_offset",
+            "pace",
+            "qrs_amplitude",
+        )
+    }
     lead_peak = np.full((n, m), math.nan)
     morph = []
     gains = sim.seq.breath.qrs_gain(times[idx]) if n else np.zeros(0)
