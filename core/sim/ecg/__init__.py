@@ -23,6 +23,13 @@ from .generator import EcgRecord, EcgSimulator, simulate
 from .leads import LEADS, LIMB_LEADS, PRECORDIAL_LEADS, VCG_LEADS, lead_vectors
 from .noise import NOISE_TYPES, PRESETS, NoiseSpec, NoiseTruth, add_noise, snr_db
 from .noise_sources import ACTIVITIES
+from .recipes import (
+    ACTIVITY_PROFILES,
+    DIAGNOSTIC_CLASSES,
+    activity_record,
+    diagnostic_example,
+    rhythm_example,
+)
 from .rhythm import RHYTHMS, Ectopy, Rhythm
 from .stream import EcgStream
 from .subject import DRIFT, Focus, Subject
@@ -40,7 +47,9 @@ from .truth import (
 __all__ = [
     "AAMI",
     "ACTIVITIES",
+    "ACTIVITY_PROFILES",
     "CONDITIONS",
+    "DIAGNOSTIC_CLASSES",
     "DRIFT",
     "EXGNET_CLASSES",
     "LEADS",
@@ -68,8 +77,11 @@ __all__ = [
     "RecordLabels",
     "Rhythm",
     "Subject",
+    "activity_record",
     "add_noise",
+    "diagnostic_example",
     "lead_vectors",
+    "rhythm_example",
     "simulate",
     "snr_db",
 ]
