@@ -109,6 +109,14 @@ class RawNoise:
         self._sos: npt.NDArray[np.float64] | None = None
         self._norm = 1.0
         self.spans: list[tuple[float, float, int]] = []
+        self._events_cache: dict[int, tuple[Array, npt.NDArray[np.int64], Array, Array]] = {}
+        rng0 = _rng(seed, self.key, 0)
+        self._static = (
+            rng0.uniform(0.25, 0.75, (6, self.n_ch)),
+            rng0.uniform(0.0, 2 * math.pi, (6, self.n_ch)),
+            rng0.uniform(0.0, 2 * math.pi, (3, self.n_ch)),
+        )
+        self._burst_sos: npt.NDArray[np.float64] | None = None
         if kind in EVENT_TYPES:
             base, self.durations, self.band = EVENT_TYPES[kind]
             self.per_s = (base if per_min is None else float(per_min)) / 60.0
@@ -148,16 +156,14 @@ class RawNoise:
     # ------------------------------------------------------------------ continuous
 
     def _baseline(self, k: int, t: Array) -> Array:
-        rng = _rng(self.seed, self.key, 0)
-        freqs = 0.05 + (np.arange(6)[:, None] + rng.uniform(0.25, 0.75, (6, self.n_ch))) * 0.075
-        phases = rng.uniform(0.0, 2 * math.pi, (6, self.n_ch))
+        jitter, phases, _ = self._static
+        freqs = 0.05 + (np.arange(6)[:, None] + jitter) * 0.075
         arg = 2 * math.pi * t[:, None, None] * freqs[None] + phases[None]
         out: Array = math.sqrt(2.0 / 6.0) * np.sin(arg).sum(axis=1)
         return out
 
     def _powerline(self, k: int, t: Array) -> Array:
-        rng = _rng(self.seed, self.key, 0)
-        ph = rng.uniform(0.0, 2 * math.pi, (3, self.n_ch))
+        ph = self._static[2]
         f = self.powerline_hz
         a3 = 0.3 if 3 * f < 0.45 * self.rate else 0.0
         norm = math.sqrt((1.0 + a3 * a3) / 2.0 * (1.0 + 0.02))
@@ -201,6 +207,8 @@ class RawNoise:
 
     def events(self, b: int) -> tuple[Array, npt.NDArray[np.int64], Array, Array]:
         """Events that start in block ``b``: times (s), channels, durations (s), amplitudes."""
+        if b in self._events_cache:
+            return self._events_cache[b]
         rng = _rng(self.seed, self.key, 1, b)
         n = int(rng.poisson(self.per_s * BLOCK * self.n_ch))
         t0 = b * BLOCK + rng.uniform(0.0, BLOCK, n)
@@ -211,7 +219,10 @@ class RawNoise:
             rng.lognormal(0.0, 0.5, n) if self.kind in ("motion", "burst") else 1.0
         )
         order = np.argsort(t0)
-        return t0[order], ch[order], dur[order], amp[order]
+        out = (t0[order], ch[order], dur[order], amp[order])
+        self._events_cache[b] = out
+        self._events_cache.pop(b - self._lookback - 1, None)
+        return out
 
     def _log_spans(self, b: int, t0: Array, ch: npt.NDArray[np.int64], dur: Array) -> None:
         if b <= self._logged:
@@ -276,10 +287,12 @@ class RawNoise:
     def _burst_wave(self, length: int, b: int, j: int) -> Array:
         """Band-limited noise of unit RMS under a Tukey window (the same for every block)."""
         assert self.band is not None
-        lo, hi = self.band
-        hi = min(hi, 0.45 * self.rate)
-        lo = min(lo, 0.4 * hi)
-        sos = butter(2, [lo, hi], btype="bandpass", fs=self.rate, output="sos")
+        if self._burst_sos is None:
+            lo, hi = self.band
+            hi = min(hi, 0.45 * self.rate)
+            lo = min(lo, 0.4 * hi)
+            self._burst_sos = butter(2, [lo, hi], btype="bandpass", fs=self.rate, output="sos")
+        sos = self._burst_sos
         pad = int(self.rate)
         white = _rng(self.seed, self.key, 2, b + 1, j).standard_normal(length + pad)
         x = sosfilt(sos, white)[pad:]

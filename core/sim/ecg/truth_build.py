@@ -6,6 +6,7 @@ import math
 from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
 
 from ..kernels import Array
 from .sequence import FUSION
@@ -65,50 +66,12 @@ def _beats(sim: EcgSimulator, start: float, end: float) -> BeatTable:
     log = sim.seq.beats
     times = np.asarray(log.time)
     idx = np.nonzero((times >= start) & (times < end))[0]
-    n, m = idx.size, len(sim.leads)
-    cols = {
-        k: np.full(n, math.nan)
-        for k in (
-            "p_onset",
-            "p_peak",
-            "p_offset",
-            "qrs_onset",
-            "qrs_offset",
-            "t_onset",
-            "t_peak",
-            "t_offset",
-            "pace",
-            "qrs_amplitude",
-        )
-    }
-    lead_peak = np.full((n, m), math.nan)
-    morph = []
-    gains = sim.seq.breath.qrs_gain(times[idx]) if n else np.zeros(0)
-    for row, i in enumerate(idx):
-        t = times[i]
-        tmpl = sim.template(int(i))
-        morph.append(tmpl.name)
-        f = float(tmpl.qt_factor(log.rr_eff[i]))
-        cols["qrs_onset"][row] = t + tmpl.qrs_on
-        cols["qrs_offset"][row] = t + tmpl.qrs_off
-        cols["t_onset"][row] = t + float(tmpl.stretch(tmpl.t_on, f))
-        cols["t_peak"][row] = t + float(tmpl.stretch(tmpl.t_peak, f))
-        cols["t_offset"][row] = t + float(tmpl.stretch(tmpl.t_off, f))
-        cols["qrs_amplitude"][row] = tmpl.amplitude * gains[row]
-        if len(tmpl.spike):
-            cols["pace"][row] = t + float(tmpl.spike.centre[0])
-        pk = log.p_kind[i]
-        if pk >= 0:
-            pw = sim.p_wave(pk)
-            cols["p_onset"][row] = log.p_on[i]
-            cols["p_peak"][row] = log.p_on[i] + pw.peak
-            cols["p_offset"][row] = log.p_on[i] + pw.duration
-        key = f"fusion{i}" if log.template[i] == FUSION else tmpl.name
-        lead_peak[row] = t + sim.lead_offsets(tmpl, key)
-    symbols = np.array([log.symbol[i] for i in idx], dtype="<U1")
     t_sel = times[idx]
-    rr = np.full(n, math.nan)
-    if n:
+    cols, lead_peak, morph = _ventricular(sim, idx, t_sel)
+    _atrial_waves(sim, idx, cols)
+    symbols = np.array([log.symbol[i] for i in idx], dtype="<U1")
+    rr = np.full(idx.size, math.nan)
+    if idx.size:
         prev = times[idx[0] - 1] if idx[0] > 0 else math.nan
         rr = np.diff(np.concatenate(([prev], t_sel)))
         if prev < start:
@@ -118,24 +81,65 @@ def _beats(sim: EcgSimulator, start: float, end: float) -> BeatTable:
         time=t_sel.copy(),
         symbol=symbols,
         aami=np.array([AAMI[s] for s in symbols], dtype="<U1"),
-        morphology=np.array(morph, dtype="<U8"),
+        morphology=morph,
         rhythm=np.array(labels, dtype="<U5"),
         rr=rr,
-        p_onset=cols["p_onset"],
-        p_peak=cols["p_peak"],
-        p_offset=cols["p_offset"],
-        qrs_onset=cols["qrs_onset"],
         qrs_peak=t_sel.copy(),
-        qrs_offset=cols["qrs_offset"],
-        t_onset=cols["t_onset"],
-        t_peak=cols["t_peak"],
-        t_offset=cols["t_offset"],
-        pace=cols["pace"],
-        qrs_amplitude=cols["qrs_amplitude"],
         lead_peak=lead_peak,
         leads=sim.leads,
         sampling_rate=sim.sampling_rate,
+        **cols,
     )
+
+
+_COLUMNS = ("p_onset", "p_peak", "p_offset", "qrs_onset", "qrs_offset", "t_onset", "t_peak",
+            "t_offset", "pace", "qrs_amplitude")  # fmt: skip
+
+
+def _ventricular(
+    sim: EcgSimulator, idx: npt.NDArray[np.int64], t_sel: Array
+) -> tuple[dict[str, Array], Array, npt.NDArray[np.str_]]:
+    """QRS/T fiducials, amplitudes, per-lead peaks and shapes (grouped by template)."""
+    log = sim.seq.beats
+    n = idx.size
+    cols = {k: np.full(n, math.nan) for k in _COLUMNS}
+    lead_peak = np.full((n, len(sim.leads)), math.nan)
+    morph = np.empty(n, dtype="<U8")
+    codes = np.asarray(log.template, dtype=np.int64)[idx]
+    factor = np.clip(np.asarray(log.rr_eff)[idx], 0.25, 2.5) ** (1.0 / 3.0)
+    gains = sim.seq.breath.qrs_gain(t_sel) if n else np.zeros(0)
+    for code in np.unique(codes):
+        rows = np.nonzero(codes == code)[0]
+        for group in ([r] for r in rows) if code == FUSION else (rows,):
+            g = np.asarray(group)
+            i0 = int(idx[g[0]])
+            tmpl = sim.template(i0)
+            t, f = t_sel[g], factor[g]
+            morph[g] = tmpl.name
+            cols["qrs_onset"][g] = t + tmpl.qrs_on
+            cols["qrs_offset"][g] = t + tmpl.qrs_off
+            cols["t_onset"][g] = t + tmpl.stretch(tmpl.t_on, f)
+            cols["t_peak"][g] = t + tmpl.stretch(tmpl.t_peak, f)
+            cols["t_offset"][g] = t + tmpl.stretch(tmpl.t_off, f)
+            cols["qrs_amplitude"][g] = tmpl.amplitude * gains[g]
+            if len(tmpl.spike):
+                cols["pace"][g] = t + float(tmpl.spike.centre[0])
+            key = f"fusion{i0}" if code == FUSION else tmpl.name
+            lead_peak[g] = t[:, None] + sim.lead_offsets(tmpl, key)[None, :]
+    return cols, lead_peak, morph
+
+
+def _atrial_waves(sim: EcgSimulator, idx: npt.NDArray[np.int64], cols: dict[str, Array]) -> None:
+    """P-wave fiducials of the conducted P waves (NaN stays where there is none)."""
+    log = sim.seq.beats
+    kinds = np.asarray(log.p_kind, dtype=np.int64)[idx]
+    p_on = np.asarray(log.p_on)[idx]
+    for kind in np.unique(kinds[kinds >= 0]):
+        g = kinds == kind
+        pw = sim.p_wave(int(kind))
+        cols["p_onset"][g] = p_on[g]
+        cols["p_peak"][g] = p_on[g] + pw.peak
+        cols["p_offset"][g] = p_on[g] + pw.duration
 
 
 def _episodes(sim: EcgSimulator, beats: BeatTable, start: float, end: float) -> Episodes:
