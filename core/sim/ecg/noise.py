@@ -42,7 +42,7 @@ from typing import Any
 import numpy as np
 
 from ...errors import ConfigError
-from ..kernels import BLOCK, Array
+from ..kernels import Array, block_samples
 from .leads import LEADS
 from .noise_sources import RawNoise
 
@@ -189,6 +189,10 @@ def parse_noise(noise: Any, snr_db: float | None = None) -> tuple[NoiseSpec, ...
 
 def snr_db(clean: Array, noise: Array) -> Array:
     """Per-column SNR in dB: ``10 log10(sum clean² / sum noise²)`` (``inf`` for no noise)."""
+    return _snr(clean, noise)
+
+
+def _snr(clean: Array, noise: Array) -> Array:
     c = np.atleast_2d(np.asarray(clean, dtype=np.float64).T).T
     e = np.atleast_2d(np.asarray(noise, dtype=np.float64).T).T
     pc, pe = np.sum(c * c, axis=0), np.sum(e * e, axis=0)
@@ -399,56 +403,60 @@ def add_noise(
     x2 = x.reshape(x.shape[0], -1)
     if x2.shape[0] == 0:
         raise ConfigError("add_noise: the signal is empty.")
-    names = (
-        tuple(leads)
-        if leads is not None
-        else (("ECG",) if x2.shape[1] == 1 else tuple(f"ch{i}" for i in range(x2.shape[1])))
-    )
-    if len(names) != x2.shape[1]:
-        raise ConfigError(f"leads: {len(names)} names for {x2.shape[1]} columns.")
+    names = _column_names(leads, x2.shape[1])
     specs = parse_noise(noise, snr_db)
     mix = _Mixer(specs, sampling_rate, names, seed, powerline_hz, electrodes)
-    n = x2.shape[0]
-    t_all = np.arange(n) / float(sampling_rate)
-    raws: list[list[Array]] = []
-    k = 0
-    while k * BLOCK * sampling_rate < n:
-        sel = (t_all >= k * BLOCK - 1e-9) & (t_all < (k + 1) * BLOCK - 1e-9)
-        raws.append(mix.raw(k, t_all[sel]))
-        k += 1
+    n, fs = x2.shape[0], float(sampling_rate)
+    blocks = _blocks(n, fs)
+    raws = [mix.raw(k, np.arange(a, z) / fs) for k, (a, z) in enumerate(blocks)]
     p_clean = np.mean(x2 * x2, axis=0)
-    out = x2.copy()
     achieved: dict[str, Array] = {}
     total = np.zeros_like(x2)
     for i, spec in enumerate(specs):
         if spec.type == "contact":
             continue
-        e = np.concatenate([r[i] for r in raws])[:n]
+        e = np.concatenate([r[i] for r in raws])
         if spec.type in ("motion", "burst", "pops", "steps") and not electrodes:
-            mix.sources[i].ensure_event(e, n / float(sampling_rate))
+            mix.sources[i].ensure_event(e, n / fs)
         p_e = np.mean(e * e, axis=0)
-        want = (np.mean(p_clean) if electrodes else p_clean) / 10 ** (spec.snr_db / 10)  # type: ignore[operator]
+        want = (np.mean(p_clean) if electrodes else p_clean) / 10 ** ((spec.snr_db or 0.0) / 10)
         have = np.mean(p_e) if electrodes else p_e
-        gain = np.sqrt(want / np.maximum(have, 1e-300))
-        e = e * gain
+        e = e * np.sqrt(want / np.maximum(have, 1e-300))
         total += e
-        achieved[spec.type] = globals()["snr_db"](x2, e)
-    out += total
-    for kk in range(k):
-        sel = (t_all >= kk * BLOCK - 1e-9) & (t_all < (kk + 1) * BLOCK - 1e-9)
-        block = out[sel]
-        mix.contact(kk, t_all[sel], block)
-        out[sel] = block
+        achieved[spec.type] = _snr(x2, e)
+    out = x2 + total
+    for k, (a, z) in enumerate(blocks):
+        mix.contact(k, np.arange(a, z) / fs, out[a:z])
     truth = NoiseTruth(
         specs,
         names,
         achieved,
-        globals()["snr_db"](x2, total),
-        mix.spans(n / sampling_rate),
-        mix.movement(t_all),
+        _snr(x2, total),
+        mix.spans(n / fs),
+        mix.movement(np.arange(n) / fs),
         electrodes,
     )
     return out.reshape(x.shape), truth
+
+
+def _column_names(leads: Sequence[str] | None, m: int) -> tuple[str, ...]:
+    if leads is None:
+        return ("ECG",) if m == 1 else tuple(f"ch{i}" for i in range(m))
+    if len(leads) != m:
+        raise ConfigError(f"leads: {len(leads)} names for {m} columns; give one per column.")
+    return tuple(leads)
+
+
+def _blocks(n: int, fs: float) -> list[tuple[int, int]]:
+    """``[first, stop)`` sample ranges of the simulator's 10 s blocks covering ``n`` samples."""
+    out: list[tuple[int, int]] = []
+    k = 0
+    while True:
+        a, z = block_samples(k, fs)
+        if a >= n:
+            return out
+        out.append((a, min(z, n)))
+        k += 1
 
 
 class StreamNoise:
