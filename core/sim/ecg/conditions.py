@@ -13,6 +13,7 @@ Names (case-insensitive), optionally with ``:territory`` for MI and ``:old`` for
 ``LVH``    left-ventricular hypertrophy with strain: main QRS lobes ×1.5–2.1 (more posterior), ST
            depression and T inversion opposite the QRS (lateral leads).
 ``MI``     myocardial infarction, ``MI:anterior`` | ``MI:inferior`` | ``MI:lateral``
+           (territories are fixed in the body frame, whatever the subject's axis)
            (default: drawn from the seed); ``:acute`` (default) = pathological Q waves
            (≥ 40 ms) + ST elevation (0.15–0.4 mV) + tall T in the territory's leads,
            reciprocal depression opposite; ``:old`` = Q waves + inverted T.
@@ -154,6 +155,7 @@ def apply(
     t: list[LobeRow],
     qrs_dir: Vec,
     t_amp: float,
+    to_heart: Vec | None = None,
 ) -> float:
     """Edit heart-frame lobes in place for condition ``c``; return the QRS widening in s.
 
@@ -167,8 +169,13 @@ def apply(
         Unit vector of the mean QRS (heart frame) before any condition.
     t_amp
         The subject's T amplitude in mV.
+    to_heart
+        Rotation from the body frame to the heart frame: infarct territories and the ST
+        depression vector are given in the body frame, so their leads do not depend on the
+        subject's axis (default: identity).
     """
     s = c.severity
+    rot = np.eye(3) if to_heart is None else to_heart
     if c.name == "LBBB":
         main = qrs["main"][3]
         amp = float(np.linalg.norm(main))
@@ -194,9 +201,9 @@ def apply(
         _discordant(st, t, qrs_dir, t_amp, st_mv=_mix(0.08, 0.2, s), t_gain=0.9)
         return 0.01
     if c.name == "MI":
-        return _infarct(c, qrs, st, t, t_amp)
+        return _infarct(c, qrs, st, t, t_amp, rot @ _unit(TERRITORIES[c.territory][0]))
     if c.name == "STD":
-        away = -_unit((0.7, 0.55, 0.2))
+        away = -(rot @ _unit((0.7, 0.55, 0.2)))
         st.append([0.10, 0.085, 0.35, away * _mix(0.10, 0.25, s)])
         return 0.0
     if c.name == "TINV":
@@ -216,9 +223,13 @@ def _discordant(
 
 
 def _infarct(
-    c: Condition, qrs: dict[str, LobeRow], st: list[LobeRow], t: list[LobeRow], t_amp: float
+    c: Condition,
+    qrs: dict[str, LobeRow],
+    st: list[LobeRow],
+    t: list[LobeRow],
+    t_amp: float,
+    u: Vec,
 ) -> float:
-    u = _unit(TERRITORIES[c.territory][0])
     s = c.severity
     amp = float(np.linalg.norm(qrs["main"][3]))
     # loss of forces towards the infarct: the initial vector points away (Q waves >= 40 ms)

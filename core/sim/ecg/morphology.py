@@ -185,7 +185,7 @@ def build_normal(s: Subject, conditions: Sequence[Condition], name: str = "norma
     width0 = healthy.extent()[1] - healthy.extent()[0]
     st_rows: list[list[Any]] = []
     for c in conditions:
-        apply(c, qrs, st_rows, t_rows, qrs_dir, s.t_amplitude)
+        apply(c, qrs, st_rows, t_rows, qrs_dir, s.t_amplitude, rot.T)
     lobes = _rows(list(qrs.values()), QRS).scaled(rot)
     t0, amp = _peak(lobes)
     lobes = lobes.shifted(-t0)
