@@ -117,6 +117,7 @@ class RawNoise:
             rng0.uniform(0.0, 2 * math.pi, (3, self.n_ch)),
         )
         self._burst_sos: npt.NDArray[np.float64] | None = None
+        self._waves: dict[tuple[int, int], Array] = {}
         if kind in EVENT_TYPES:
             base, self.durations, self.band = EVENT_TYPES[kind]
             self.per_s = (base if per_min is None else float(per_min)) / 60.0
@@ -286,6 +287,13 @@ class RawNoise:
 
     def _burst_wave(self, length: int, b: int, j: int) -> Array:
         """Band-limited noise of unit RMS under a Tukey window (the same for every block)."""
+        if (b, j) not in self._waves:
+            self._waves[(b, j)] = self._make_burst(length, b, j)
+            for key in [key for key in self._waves if key[0] < b - self._lookback - 1]:
+                del self._waves[key]
+        return self._waves[(b, j)]
+
+    def _make_burst(self, length: int, b: int, j: int) -> Array:
         assert self.band is not None
         if self._burst_sos is None:
             lo, hi = self.band
