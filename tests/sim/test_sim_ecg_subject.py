@@ -128,3 +128,11 @@ def test_subject_values_are_checked() -> None:
         Subject.random(1).session(-1)
     with pytest.raises(ConfigError, match="sampling_rate"):
         EcgSimulator(sampling_rate=20)
+
+
+def test_a_hand_made_subject_needs_foci_for_pvcs() -> None:
+    with pytest.raises(ConfigError, match="no ventricular foci"):
+        EcgSimulator(Subject(), ectopy=Ectopy(pvc=0.1))
+    rec = EcgSimulator(Subject(axis=-20.0, hr=90.0), leads=("II",)).record(10.0)
+    assert abs(rec.truth.labels.axis + 20.0) < 1e-6
+    assert abs(60.0 / np.diff(rec.truth.beats.time).mean() - 90.0) < 8.0

@@ -144,6 +144,11 @@ class EcgSimulator:
         self.sampling_rate = float(sampling_rate)
         self.leads = check_leads(leads)
         self.ectopy = ectopy or Ectopy()
+        if (self.ectopy.pvc > 0 or self.ectopy.fusion > 0) and not self.subject.foci:
+            raise ConfigError(
+                "ectopy asks for PVCs but the subject has no ventricular foci; use "
+                "Subject.random(seed) or give Subject(foci=(Focus(...), ...))."
+            )
         rng_t = block_rng(self.subject.seed, "ecg-templates", 0)  # the heart: subject's
         self.conditions = parse_conditions(conditions, rng_t)
         self.templates = build_templates(self.subject, self.conditions, rng_t)

@@ -138,6 +138,8 @@ class Subject:
             v = float(getattr(self, name))
             if not (math.isfinite(v) and lo <= v <= hi):
                 raise ConfigError(f"Subject.{name} = {v}: use a value in [{lo}, {hi}].")
+        if not self.pac_axes:
+            raise ConfigError("Subject.pac_axes is empty; give at least one ectopic P axis.")
 
     @staticmethod
     def random(seed: int, n_foci: int | None = None) -> Subject:
