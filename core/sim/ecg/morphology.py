@@ -58,14 +58,6 @@ class Template:
     t_off: float
     amplitude: float
 
-    def qt_factor(self, rr: float | Array) -> Array:
-        """Stretch of the repolarisation for an effective RR interval ``rr`` (s)."""
-        return np.asarray(np.clip(rr, 0.25, 2.5), dtype=np.float64) ** (1.0 / 3.0)
-
-    def repol_at(self, factor: float) -> Lobes:
-        """ST and T lobes stretched by ``factor`` about the QRS onset."""
-        return self.repol.stretched(self.qrs_on, factor)
-
     def stretch(self, x: float | Array, factor: float | Array) -> Array:
         """Time ``x`` of the repolarisation after stretching by ``factor``."""
         return np.asarray(self.qrs_on + np.asarray(factor) * (np.asarray(x) - self.qrs_on))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import zlib
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -327,11 +326,3 @@ class RawNoise:
                 if a < (k + 1) * BLOCK and a + d > k * BLOCK:
                     out.append((float(a), float(a + d), int(c), float(np.sign(s))))
         return out
-
-
-def describe(kind: str) -> dict[str, Any]:
-    """Default event parameters of ``kind`` (for the docs)."""
-    if kind not in EVENT_TYPES:
-        return {}
-    per_min, dur, band = EVENT_TYPES[kind]
-    return {"per_min": per_min, "duration_s": dur, "band_hz": band}
