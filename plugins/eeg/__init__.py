@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 import heartmind
 from heartmind import Option, ProcessorSpec
 
+from . import events as events  # registers the plugin's event types at load
+
 if TYPE_CHECKING:
     from .processor import EEGBandsProcessor
 

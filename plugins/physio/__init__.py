@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Any
 import heartmind
 from heartmind import Option, ProcessorSpec
 
+from . import events as events  # registers the plugin's event types at load
+
 if TYPE_CHECKING:
     from .processors import EDAProcessor, PPGProcessor, RespirationProcessor
 
