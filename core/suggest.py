@@ -15,18 +15,19 @@ def _normal(name: str) -> str:
 def closest(name: str, candidates: Iterable[str], n: int = 3) -> list[str]:
     """The known names closest to ``name``, best first (at most ``n``; may be empty).
 
-    Case, ``-`` and ``_`` are ignored when comparing, so ``"heart-rate"`` finds
-    ``"heart_rate"`` first.
+    Case, ``-`` and ``_`` are ignored when comparing: ``"heart-rate"`` finds only
+    ``"heart_rate"``, which differs from it in nothing else.
     """
     known = sorted(set(candidates))
     by_normal: dict[str, list[str]] = {}
     for candidate in known:
         by_normal.setdefault(_normal(candidate), []).append(candidate)
-    exact = by_normal.get(_normal(name), [])
-    close = difflib.get_close_matches(_normal(name), list(by_normal), n=n, cutoff=0.6)
-    out = list(exact)
-    for key in close:
-        out.extend(c for c in by_normal[key] if c not in out)
+    exact = by_normal.get(_normal(name))
+    if exact:  # the same name but for case, "-" and "_": nothing else is as likely
+        return exact[:n]
+    out: list[str] = []
+    for key in difflib.get_close_matches(_normal(name), list(by_normal), n=n, cutoff=0.6):
+        out.extend(by_normal[key])
     return out[:n]
 
 

@@ -67,10 +67,10 @@ def test_a_user_event_type_is_a_known_topic() -> None:
     from typing import ClassVar
 
     @dataclass(frozen=True, kw_only=True)
-    class Blink(Event):
-        topic: ClassVar[str] = "core_test_blink"
+    class Wink(Event):
+        topic: ClassVar[str] = "core_test_wink"
 
-    bare_session().subscribe("core_test_blink", print)
+    bare_session().subscribe("core_test_wink", print)
 
 
 def test_topic_at_source_in_subscribe_and_consumers() -> None:
