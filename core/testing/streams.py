@@ -45,7 +45,8 @@ class SyntheticSensor(Sensor):
         The stream (its ``rate`` in Hz must be positive).
     signal
         ``signal(t, rng)``: the samples at times ``t`` (s from the start), shape ``(n,)``
-        or ``(n, channels)``; called once per chunk with the sensor's seeded generator.
+        (the same on every channel) or ``(n, channels)``; called once per chunk with the
+        sensor's seeded generator.
     duration
         Length in s.
     chunk_duration
@@ -79,6 +80,7 @@ class SyntheticSensor(Sensor):
         self.n_samples = round(self.duration * info.rate)
         self._rng = np.random.default_rng(seed)
         self._pos = 0
+        self._chunk = 0
         self._t0 = 0.0
 
     @property
@@ -89,16 +91,20 @@ class SyntheticSensor(Sensor):
         self._t0 = context.clock.now()
         self._rng = np.random.default_rng(self.seed)
         self._pos = 0
+        self._chunk = 0
 
     def read(self, timeout: float) -> Output | None:
         if self.finished:
             return None
-        step = max(1, round(self.chunk_duration * self.info.rate))
-        idx = np.arange(self._pos, min(self._pos + step, self.n_samples))
+        # chunk k holds the samples of [k, k + 1) × chunk_duration s: steady in time
+        self._chunk += 1
+        end = math.ceil(self._chunk * self.chunk_duration * self.info.rate - 1e-9)
+        idx = np.arange(self._pos, max(self._pos + 1, min(end, self.n_samples)))
         self._pos = int(idx[-1]) + 1
         t = idx / self.info.rate
         data = np.asarray(self.signal(t, self._rng), dtype=self.info.numpy_dtype())
-        data = data.reshape(len(idx), self.info.n_channels)
+        shape = (len(idx), self.info.n_channels)
+        data = np.broadcast_to(data.reshape(len(idx), -1), shape)  # (n,): every channel
         return Chunk(data, self._t0 + t, self.info)
 
     @property
