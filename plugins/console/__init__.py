@@ -2,15 +2,23 @@
 
 ``console`` prints events readably (or as JSON lines) on standard output; ``jsonl`` appends
 them to a file, one JSON object per line, created with user-only permissions (0600).
+
+Files: this module declares the specs only; ``api`` holds ``format_event`` (re-exported
+here lazily), ``_consumers`` the consumer classes, imported when a consumer is built.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import heartmind
 from heartmind import ConsumerSpec, Option
+
+if TYPE_CHECKING:
+    from .api import format_event
+
+__all__ = ["format_event", "heartmind_consumers"]
 
 
 @heartmind.hookimpl
@@ -49,3 +57,12 @@ def _jsonl(**options: Any) -> heartmind.Consumer:
     from ._consumers import JsonlConsumer
 
     return JsonlConsumer(**options)
+
+
+def __getattr__(name: str) -> Any:
+    """``format_event`` from :mod:`.api`, imported on first use."""
+    if name == "format_event":
+        from .api import format_event
+
+        return format_event
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
