@@ -82,6 +82,14 @@ def build_parser(manager: PluginManager | None = None) -> argparse.ArgumentParse
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=commands.events)
 
+    _add_run_command(sub)
+    if manager is not None:
+        _add_plugin_commands(sub, manager)
+    return parser
+
+
+def _add_run_command(sub: Any) -> None:
+    """``heartmind run PIPELINE.toml`` and its options."""
     p = sub.add_parser("run", help="run a pipeline file (TOML)")
     p.add_argument("pipeline", help="pipeline TOML file")
     p.add_argument(
@@ -114,9 +122,6 @@ def build_parser(manager: PluginManager | None = None) -> argparse.ArgumentParse
         "adds a console consumer if the file has none)",
     )
     p.set_defaults(func=commands.run)
-    if manager is not None:
-        _add_plugin_commands(sub, manager)
-    return parser
 
 
 def _add_plugin_commands(sub: Any, manager: PluginManager) -> None:

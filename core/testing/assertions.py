@@ -87,6 +87,23 @@ def _check_field(
         raise AssertionError(f"{_label(i, event)}: {name} = {value!r}, expected {want!r}{margin}.")
 
 
+def _check_each(
+    selected: Sequence[Event],
+    fields: Mapping[str, Any],
+    tol: Tolerance | None,
+    rtol: float,
+    ordered: bool,
+    within: tuple[float, float] | None,
+) -> None:
+    for i, event in enumerate(selected):
+        for name, want in fields.items():
+            _check_field(i, event, name, want, tol, rtol)
+        if within is not None and not within[0] <= event.timestamp <= within[1]:
+            raise AssertionError(f"{_label(i, event)} is outside [{within[0]}, {within[1]}] s.")
+        if ordered and i and event.timestamp < selected[i - 1].timestamp:
+            raise AssertionError(f"{_label(i, event)} comes before the event ahead of it.")
+
+
 def _expected_fields(expected: Event | Mapping[str, Any]) -> dict[str, Any]:
     if isinstance(expected, Mapping):
         return dict(expected)
@@ -172,13 +189,7 @@ def assert_events(
     ]
     what = f"{topic or 'any'} events" + (f" from {source}" if source else "")
     _check_count(len(selected), count, what)
-    for i, event in enumerate(selected):
-        for name, want in (fields or {}).items():
-            _check_field(i, event, name, want, tol, rtol)
-        if within is not None and not within[0] <= event.timestamp <= within[1]:
-            raise AssertionError(f"{_label(i, event)} is outside [{within[0]}, {within[1]}] s.")
-        if ordered and i and event.timestamp < selected[i - 1].timestamp:
-            raise AssertionError(f"{_label(i, event)} comes before the event ahead of it.")
+    _check_each(selected, fields or {}, tol, rtol, ordered, within)
     if expected is not None:
         _compare_pairwise(selected, expected, tol, rtol)
     return selected
