@@ -83,14 +83,12 @@ class Option:
         return value
 
     def describe(self) -> dict[str, Any]:
-        """JSON-compatible description, for ``heartmind plugins [SPEC] --json``: ``type``
-        (with ``item`` for lists, e.g. ``"list[str]"``), ``unit``, ``required``,
+        """JSON-compatible description, for ``heartmind plugins [NAME] --json``: ``type``,
+        ``item`` (element type of a list, else ``None``), ``unit``, ``required``,
         ``default``, ``min``, ``max``, ``choices`` and ``help``."""
-        kind = self.type.__name__
-        if self.item is not None:
-            kind = f"{kind}[{self.item.__name__}]"
         return {
-            "type": kind,
+            "type": self.type.__name__,
+            "item": self.item.__name__ if self.item is not None else None,
             "unit": self.unit,
             "required": self.required,
             "default": None if self.required else self.default,

@@ -103,6 +103,7 @@ def test_plugins_describes_one_spec_with_its_options() -> None:
     assert described["kind"] == "processor" and described["plugin"] == "cardiac"
     assert described["options"]["hr_window"] == {
         "type": "float",
+        "item": None,
         "unit": "s",
         "required": False,
         "default": 10.0,
@@ -136,10 +137,7 @@ def write_misspelled_plugin(folder: Path) -> None:
     (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: hm-typo\nVersion: 0.1\n")
     (dist / "entry_points.txt").write_text("[heartmind]\ntypo = hm_typo_plugin\n")
     (folder / "hm_typo_plugin.py").write_text(
-        "import heartmind\n"
-        "@heartmind.hookimpl\n"
-        "def heartmind_sensor():\n"
-        "    return []\n"
+        "import heartmind\n@heartmind.hookimpl\ndef heartmind_sensor():\n    return []\n"
     )
 
 
@@ -151,8 +149,9 @@ def test_a_misspelled_hook_shows_as_a_failure_and_tracing_prints_hook_calls(
     out = heartmind("plugins", "--json", env=env)
     records = {r["name"]: r for r in json.loads(out.stdout)}
     assert records["typo"]["status"] == "failed"
-    assert "unknown hook 'heartmind_sensor' (did you mean 'heartmind_sensors'?)" in (
-        records["typo"]["errors"][0]
+    assert (
+        "unknown hook 'heartmind_sensor' (did you mean 'heartmind_sensors'?)"
+        in (records["typo"]["errors"][0])
     )
     assert "call heartmind_sensors() -> simulator" in out.stderr  # one plugin per call
     assert "plugin cardiac declares processors: heart-rate, hrv" in out.stderr

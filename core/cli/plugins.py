@@ -132,7 +132,7 @@ def _print_spec(console: Console, kind: str, spec: Any) -> None:
         allowed = ", ".join(map(str, o["choices"])) if o["choices"] else _range(o["min"], o["max"])
         table.add_row(
             name,
-            o["type"],
+            f"{o['type']}[{o['item']}]" if o["item"] else o["type"],
             o["unit"] or "-",
             "required" if o["required"] else repr(o["default"]),
             allowed,

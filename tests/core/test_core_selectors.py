@@ -61,7 +61,9 @@ def test_input_selectors(text: str, expected: Selector) -> None:
 
 
 def test_consumer_streams_take_bare_stream_names() -> None:
-    assert parse_stream("sim-ECG") == parse_stream("stream:sim-ECG") == Selector("stream", "sim-ECG")
+    assert (
+        parse_stream("sim-ECG") == parse_stream("stream:sim-ECG") == Selector("stream", "sim-ECG")
+    )
     assert parse_stream("type:EEG").type == "EEG"
 
 

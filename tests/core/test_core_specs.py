@@ -132,6 +132,7 @@ def test_option_describe() -> None:
     described = Option(str, "ecg", "what", choices=("ecg", "ppg")).describe()
     assert described == {
         "type": "str",
+        "item": None,
         "unit": "",
         "required": False,
         "default": "ecg",
@@ -148,7 +149,8 @@ def test_option_describe() -> None:
         600.0,
         10.0,
     )
-    assert Option(list, [], item=str).describe()["type"] == "list[str]"
+    listed = Option(list, [], item=str).describe()
+    assert (listed["type"], listed["item"]) == ("list", "str")
 
 
 def test_spec_names_are_checked() -> None:
