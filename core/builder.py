@@ -83,7 +83,7 @@ class SessionBuilder:
         if isinstance(what, str):
             spec = self.manager().get(kind, what)
             opts = validate_options(
-                spec.options, options, where or f"{noun} {name or what!r} options"
+                spec.options, options, where or f"{noun} {_name(what, name)!r} options"
             )
             if "seed" in spec.options and "seed" not in options:
                 opts["seed"] = self.seed
@@ -93,12 +93,12 @@ class SessionBuilder:
                     f"the factory of {noun} {what!r} (plugin {spec.plugin}) "
                     f"returned {type(obj).__name__}, not a {noun}."
                 )
-            return obj, name or what, spec
+            return obj, _name(what, name), spec
         if not is_component(what, kind):
             raise SessionError(f"{what!r} is not a {noun} object or spec name.")
         if options:
             raise SessionError("options are only for components built from a spec name.")
-        return what, name or type(what).__name__, None
+        return what, _name(what, name), None
 
     def _add(self, node: Node) -> Node:
         if any(n.name == node.name for n in self.nodes):
@@ -125,7 +125,7 @@ class SessionBuilder:
         where: str = "",
     ) -> Node:
         """Build and add a processor; ``events`` given by the caller must be known topics."""
-        label = where.removesuffix(" options") or f"processor {name or what!r}"
+        label = where.removesuffix(" options") or f"processor {_name(what, name)!r}"
         parsed_inputs = None
         if inputs is not None:
             parsed_inputs = parse_many(inputs, parse_input, where=f"{label} inputs")
@@ -160,7 +160,7 @@ class SessionBuilder:
     ) -> Node:
         """Build and add a consumer: it takes ``topics`` (default every event) and
         ``streams`` (default the spec's ``streams``; a bare name is a stream name)."""
-        label = where.removesuffix(" options") or f"consumer {name or what!r}"
+        label = where.removesuffix(" options") or f"consumer {_name(what, name)!r}"
         selectors = parse_many((ANY,) if topics is None else topics, where=f"{label} topics")
         self.check_topics(selectors, f"{label} topics")
         obj, node_name, spec = self._build("consumers", what, name, options, where)
@@ -328,6 +328,11 @@ class SessionBuilder:
             return True  # a processor object: what it emits is not declared
         spec = self.plugins.processors().get(node.spec_name)
         return spec is None or bool(spec.output_streams)
+
+
+def _name(what: object, name: str | None) -> str:
+    """The instance name a component will get: ``name``, else its spec or class name."""
+    return name or (what if isinstance(what, str) else type(what).__name__)
 
 
 def _table_of(pipeline: Pipeline, node: Node) -> str:

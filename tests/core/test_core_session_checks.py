@@ -53,6 +53,8 @@ def test_unknown_topics_are_errors_everywhere_they_are_given() -> None:
         session.add_consumer(RecordingConsumer(), name="rec", topics=["strss"])
     with pytest.raises(ConfigError, match=r"processor 'p' events: no event topic 'hart_beat'"):
         session.add_processor(RateProcessor(), name="p", events=["hart_beat@hr"])
+    with pytest.raises(ConfigError, match=r"processor 'RateProcessor' events: no event topic"):
+        session.add_processor(RateProcessor(), events=["hart_beat"])  # named by its class
     assert session.dispatcher.subscribers == ()  # nothing was half-added
 
 
