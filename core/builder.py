@@ -201,35 +201,32 @@ class SessionBuilder:
     def check_topics(self, selectors: Sequence[Selector], where: str) -> None:
         """Raise :class:`ConfigError` for a topic selector naming an unknown topic.
 
-        Topics come from the registered event classes; when one is missing and no plugin
-        manager was created yet, the installed plugins are loaded first (their event types
-        register on import), so a plugin's topic is never reported unknown.
+        Topics come from the registered event classes. When one is missing and the session
+        has no plugin manager yet, the installed plugins are loaded by a manager used for
+        this check only (their event types register on import; the session itself still
+        gets its manager only when it needs a spec), so a plugin's topic is never
+        reported unknown.
         """
         topics = [s.name for s in selectors if s.kind == "topic" and not s.any_name]
         unknown = [t for t in topics if t not in self.known_topics()]
-        if unknown and self.plugins is None:
-            self.manager()
+        if not unknown:
+            return
+        manager = self.plugins
+        if manager is None:
+            manager = PluginManager()
             unknown = [t for t in unknown if t not in self.known_topics()]
         if unknown:
-            raise ConfigError(self._unknown_topic_message(unknown[0], where))
+            raise ConfigError(self._unknown_topic_message(unknown[0], where, manager))
 
-    def _unknown_topic_message(self, topic: str, where: str) -> str:
+    def _unknown_topic_message(self, topic: str, where: str, manager: PluginManager) -> str:
         known = sorted(self.known_topics())
         message = f"{where}: no event topic {topic!r}.{did_you_mean(topic, known)}"
-        spec = self._spec_named(topic)
-        if spec is not None:
-            outputs = [o for o in getattr(spec, "outputs", ()) if o in known]
-            if outputs:
-                message += (
-                    f" ({topic!r} is a {type(spec).__name__.removesuffix('Spec').lower()}; "
-                    f"it publishes {', '.join(outputs)}.)"
-                )
+        spec = next(iter(manager.find(topic).values()), None)
+        outputs = [o for o in getattr(spec, "outputs", ()) if o in known]
+        if spec is not None and outputs:
+            kind = type(spec).__name__.removesuffix("Spec").lower()
+            message += f" ({topic!r} is a {kind}; it publishes {', '.join(outputs)}.)"
         return f"{message} Known topics: {', '.join(known)} (see 'heartmind events')."
-
-    def _spec_named(self, name: str) -> Any:
-        if self.plugins is None:
-            return None
-        return next(iter(self.plugins.find(name).values()), None)
 
     # ------------------------------------------------------------------ wiring
 

@@ -59,9 +59,22 @@ def test_unknown_topics_are_errors_everywhere_they_are_given() -> None:
 
 
 def test_a_plugin_topic_is_known_before_any_of_its_components_is_built() -> None:
-    session = Session(clock="virtual")
-    for topic in ("respiration_rate", "scr", "band_power", "alpha_asymmetry", "emotion"):
-        session.subscribe(topic, print)  # loads the plugins; no error
+    """In a fresh interpreter, where no plugin was imported yet: subscribing to a plugin's
+    topic loads the plugins for the check, without giving the session a plugin manager."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, heartmind\n"
+        "s = heartmind.Session(clock='virtual')\n"
+        "assert 'heartmind.plugins.physio' not in sys.modules\n"
+        "for t in ('respiration_rate', 'scr', 'band_power', 'alpha_asymmetry', 'emotion'):\n"
+        "    s.subscribe(t, print)\n"
+        "print(s.plugins is None)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "True"
 
 
 def test_a_user_event_type_is_a_known_topic() -> None:
