@@ -47,7 +47,7 @@ from heartmind.plugins.analysis.run import run_processors
 from heartmind.plugins.analysis.summary import summarise
 from heartmind.plugins.replay.sources import Track
 from heartmind.streams import StreamInfo
-import heartmind.plugins.cardiac.processor, heartmind.plugins.cardiac.hrv_processor
+import heartmind.plugins.cardiac.api
 x = np.load(sys.argv[1], mmap_mode="r")
 x = np.array(x, dtype=np.float32).reshape(-1, 1); x.setflags(write=False)
 ts = np.arange(x.shape[0], dtype=np.float64) / FS; ts.setflags(write=False)
@@ -74,7 +74,7 @@ print(json.dumps({"wall": wall, "mem": rss_mb() - base, "beats": len(info["ECG_R
 
 _ANALYZE = """
 from heartmind.plugins.analysis.run import analyze
-import heartmind.plugins.cardiac.processor, matplotlib.pyplot
+import heartmind.plugins.cardiac.api, matplotlib.pyplot
 base = rss_mb()
 t0 = time.perf_counter()
 res = analyze(sys.argv[1], sys.argv[2])
@@ -84,7 +84,7 @@ print(json.dumps({"wall": wall, "mem": rss_mb() - base, "beats": res.rows[0]["be
 """
 
 _LATENCY = """
-from heartmind.plugins.cardiac.ecg import ecg_peaks
+from heartmind.plugins.cardiac.api import ecg_peaks
 from heartmind.sim import simulate_ecg
 from heartmind import Session
 x, _ = simulate_ecg(3600, FS, seed=2)

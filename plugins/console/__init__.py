@@ -9,16 +9,14 @@ here lazily), ``_consumers`` the consumer classes, imported when a consumer is b
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import heartmind
 from heartmind import ConsumerSpec, Option
 
-if TYPE_CHECKING:
-    from .api import format_event
-
-__all__ = ["format_event", "heartmind_consumers"]
+__all__ = ["heartmind_consumers"]
 
 
 @heartmind.hookimpl
@@ -60,9 +58,10 @@ def _jsonl(**options: Any) -> heartmind.Consumer:
 
 
 def __getattr__(name: str) -> Any:
-    """``format_event`` from :mod:`.api`, imported on first use."""
-    if name == "format_event":
-        from .api import format_event
-
-        return format_event
+    """Lazily re-export the names of :mod:`.api` (loaded on first use), e.g.
+    ``from heartmind.plugins.console import format_event``."""
+    if not name.startswith("_"):
+        api = importlib.import_module(".api", __name__)
+        if name in api.__all__:
+            return getattr(api, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

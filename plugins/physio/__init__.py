@@ -3,31 +3,65 @@
 Importing this package is cheap: it declares specs only; scipy loads when a processor is
 built, neurokit2 only for the ``neurokit``/``elgendi``/``median`` offline methods.
 
-Offline functions (NeuroKit2-shaped), each running the same code as its processor::
+Offline functions (NeuroKit2-shaped), each running the same code as its processor, are in
+:mod:`heartmind.plugins.physio.api`; this package re-exports them lazily::
 
-    from heartmind.plugins.physio.ppg import ppg_peaks, ppg_rate
-    from heartmind.plugins.physio.eda import eda_process, eda_phasic
-    from heartmind.plugins.physio.rsp import rsp_peaks, rsp_rate
+    from heartmind.plugins.physio import ppg_peaks, ppg_rate
+    from heartmind.plugins.physio import eda_process, eda_phasic
+    from heartmind.plugins.physio import rsp_peaks, rsp_rate
 
 Events: ``heart_beat``, ``heart_rate``, ``hrv`` (pulse-rate variability, ``stream`` = the
-PPG stream), ``skin_conductance``, ``scr`` and ``respiration_rate``
-(:mod:`heartmind.plugins.physio.events`).
+PPG stream), and the plugin's own ``skin_conductance``, ``scr`` and ``respiration_rate``
+(:mod:`heartmind.plugins.physio.events`, registered when the plugin loads).
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import heartmind
 from heartmind import Option, ProcessorSpec
 
-from . import events as events  # registers the plugin's event types at load
+from . import events as events  # registers respiration_rate, skin_conductance, scr
 
 if TYPE_CHECKING:
-    from .processors import EDAProcessor, PPGProcessor, RespirationProcessor
+    from ._processors import EDAProcessor, PPGProcessor, RespirationProcessor
 
 __all__ = ["EDA_OPTIONS", "PPG_OPTIONS", "RSP_OPTIONS", "heartmind_processors"]
+
+#: What :mod:`.api` exports (its ``__all__``; a test keeps the two equal), re-exported
+#: lazily by :func:`__getattr__`.
+_API = (
+    "EDA_PHASIC_METHODS",
+    "PPG_PEAK_METHODS",
+    "RSP_METHODS",
+    "BreathDetector",
+    "BreathRateEvents",
+    "EDAAnalyzer",
+    "EDAOutput",
+    "EDAProcessor",
+    "PPGDetector",
+    "PPGProcessor",
+    "RespirationProcessor",
+    "eda_phasic",
+    "eda_process",
+    "ppg_peaks",
+    "ppg_rate",
+    "prv_time_domain",
+    "rsp_peaks",
+    "rsp_rate",
+    "windowed_rate",
+)
+
+
+def __getattr__(name: str) -> Any:
+    """Lazily re-export the :mod:`.api` names (``from heartmind.plugins.physio import ...``)."""
+    if name in _API:
+        return getattr(importlib.import_module(".api", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 _CHANNEL = Option(str, "", "channel label, or its index as a string; default: first channel")
 
@@ -66,20 +100,20 @@ EDA_OPTIONS: dict[str, Option] = {
 }
 
 
-def _ppg(**options: Any) -> PPGProcessor:
-    from .processors import PPGProcessor
+def _build_ppg(**options: Any) -> PPGProcessor:
+    from ._processors import PPGProcessor
 
     return PPGProcessor(**options)
 
 
-def _rsp(**options: Any) -> RespirationProcessor:
-    from .processors import RespirationProcessor
+def _build_rsp(**options: Any) -> RespirationProcessor:
+    from ._processors import RespirationProcessor
 
     return RespirationProcessor(**options)
 
 
-def _eda(**options: Any) -> EDAProcessor:
-    from .processors import EDAProcessor
+def _build_eda(**options: Any) -> EDAProcessor:
+    from ._processors import EDAProcessor
 
     return EDAProcessor(**options)
 
@@ -91,7 +125,7 @@ def heartmind_processors() -> Iterator[ProcessorSpec]:
         name="ppg-rate",
         inputs=("PPG",),
         outputs=("heart_beat", "heart_rate", "hrv"),
-        factory=_ppg,
+        factory=_build_ppg,
         options=PPG_OPTIONS,
         description="Causal PPG pulse detection (steepest upstroke), pulse rate and PRV.",
     )
@@ -99,7 +133,7 @@ def heartmind_processors() -> Iterator[ProcessorSpec]:
         name="respiration",
         inputs=("RSP",),
         outputs=("respiration_rate",),
-        factory=_rsp,
+        factory=_build_rsp,
         options=RSP_OPTIONS,
         description="Causal breath detection and breathing rate (breaths/min).",
     )
@@ -107,7 +141,7 @@ def heartmind_processors() -> Iterator[ProcessorSpec]:
         name="eda",
         inputs=("EDA",),
         outputs=("skin_conductance", "scr"),
-        factory=_eda,
+        factory=_build_eda,
         options=EDA_OPTIONS,
         description="Causal tonic/phasic EDA split, SCR detection (onset, peak, µS, rise).",
     )

@@ -3,25 +3,55 @@
 Importing this package is cheap: it declares specs only; scipy loads when the
 ``radar-vitals`` processor is built.
 
-Offline functions (NeuroKit2-shaped)::
+Offline functions (NeuroKit2-shaped) are in :mod:`heartmind.plugins.radar.api`; this
+package re-exports them lazily::
 
-    from heartmind.plugins.radar.offline import radar_process
-    from heartmind.plugins.radar.iq import fit_iq_correction, radar_displacement
+    from heartmind.plugins.radar import radar_process
+    from heartmind.plugins.radar import fit_iq_correction, radar_displacement
     out = radar_process(iq, sampling_rate=100, carrier_ghz=24)
+
+Events: the core ``HeartBeat``, ``HeartRate`` and ``SignalQuality`` and the physio
+plugin's ``RespirationRate`` (:mod:`heartmind.plugins.physio.events`); the plugin defines
+no event type of its own.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import heartmind
 from heartmind import Option, ProcessorSpec
+from heartmind.plugins.physio import events as _physio_events  # noqa: F401 - respiration_rate
 
 if TYPE_CHECKING:
-    from .processor import RadarVitalsProcessor
+    from ._vitals_processor import RadarVitalsProcessor
 
 __all__ = ["RADAR_OPTIONS", "heartmind_processors"]
+
+#: What :mod:`.api` exports (its ``__all__``; a test keeps the two equal), re-exported
+#: lazily by :func:`__getattr__`.
+_API = (
+    "IQ_METHODS",
+    "IQCorrection",
+    "RadarOutput",
+    "RadarVitals",
+    "RadarVitalsProcessor",
+    "cardiac_spectrum_quality",
+    "fit_iq_correction",
+    "radar_displacement",
+    "radar_process",
+    "wavelength_mm",
+)
+
+
+def __getattr__(name: str) -> Any:
+    """Lazily re-export the :mod:`.api` names (``from heartmind.plugins.radar import ...``)."""
+    if name in _API:
+        return getattr(importlib.import_module(".api", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 #: Options of the ``radar-vitals`` processor.
 RADAR_OPTIONS: dict[str, Option] = {
@@ -52,8 +82,8 @@ RADAR_OPTIONS: dict[str, Option] = {
 }
 
 
-def _radar_vitals(**options: Any) -> RadarVitalsProcessor:
-    from .processor import RadarVitalsProcessor
+def _build_radar_vitals(**options: Any) -> RadarVitalsProcessor:
+    from ._vitals_processor import RadarVitalsProcessor
 
     return RadarVitalsProcessor(**options)
 
@@ -65,7 +95,7 @@ def heartmind_processors() -> Iterator[ProcessorSpec]:
         name="radar-vitals",
         inputs=("RADAR",),
         outputs=("heart_beat", "heart_rate", "respiration_rate", "signal_quality"),
-        factory=_radar_vitals,
+        factory=_build_radar_vitals,
         options=RADAR_OPTIONS,
         description=(
             "CW radar I/Q: ellipse I/Q correction, arctangent demodulation to chest "

@@ -1,6 +1,9 @@
 """Built-in simulator sensor: a scripted participant (``heartmind.sim``) as a heartmind sensor.
 
-Importing this module is cheap; numpy/scipy and the simulator load in the factory.
+Declares the ``simulator`` sensor and the ``heartmind simulate`` command (the participant
+as real LSL outlets). Importing this package is cheap; scipy and the simulator load in the
+factory. Code that builds on the sensor (a subclass, the LSL publisher) uses
+:mod:`heartmind.plugins.simulator.api`.
 
     session = heartmind.Session(clock="virtual", seed=1)
     session.add_sensor("simulator", modalities=["ECG", "PPG"], state="rest-stress-recovery")
@@ -89,7 +92,7 @@ def _open(**options: Any) -> Sensor:
 @heartmind.hookimpl
 def heartmind_commands() -> Iterator[CommandSpec]:
     """Declare ``heartmind simulate`` (simulated devices as real LSL outlets)."""
-    from .cli import configure, run
+    from ._cli import configure, run
 
     yield CommandSpec(
         name="simulate",
