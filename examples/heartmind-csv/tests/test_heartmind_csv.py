@@ -73,3 +73,29 @@ def test_a_rate_and_no_time_column(tmp_path: Path) -> None:
     )
     assert [len(c) for c in chunks] == [4, 4]
     np.testing.assert_allclose(np.concatenate([c.timestamps for c in chunks]), np.arange(8) / 4)
+
+
+def test_signal_rms_of_a_sine_is_its_amplitude_over_root_two() -> None:
+    """The processor on a synthetic stream of known RMS (amplitude 2 → √2 per channel)."""
+    from heartmind.testing import regular_stream
+
+    sine = regular_stream(
+        "EEG",
+        200.0,
+        ("a", "b"),
+        duration=5.0,
+        signal="sine",
+        frequency=10.0,
+        amplitude=2.0,
+        name="sine",
+    )
+    events = run_pipeline(sensors=[sine], processors=[("signal-rms", {"window": 1.0})])
+    rms = assert_events(
+        events,
+        "signal_rms",
+        count=5,
+        fields={"stream": "sine", "channels": ("a", "b"), "window": 1.0},
+        within=(0.99, 5.0),
+    )
+    for event in rms:
+        np.testing.assert_allclose(event.rms, [2.0 / np.sqrt(2.0)] * 2, rtol=1e-6)
