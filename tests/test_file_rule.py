@@ -25,6 +25,7 @@ FOLLOWING: dict[str, tuple[str, tuple[str, ...]]] = {
         "adapters/calendar",
         ("icalendar", "recurring_ical_events", "caldav"),
     ),
+    "heartmind.plugins.console": ("plugins/console", ()),
     "heartmind.plugins.demo": ("plugins/demo", ("rich", "matplotlib", "icalendar", "pyxdf")),
     "heartmind.plugins.lsl": ("plugins/lsl", ("pylsl",)),
     "heartmind.plugins.simulator": ("plugins/simulator", ("heartmind.sim", "scipy", "pylsl")),
@@ -33,11 +34,12 @@ FOLLOWING: dict[str, tuple[str, tuple[str, ...]]] = {
 #: simulator's api is the simulator). The demo has none: its command is its interface.
 WITH_API: dict[str, tuple[str, ...]] = {
     "heartmind.adapters.calendar": (),
+    "heartmind.plugins.console": (),
     "heartmind.plugins.lsl": (),
     "heartmind.plugins.simulator": ("heartmind.sim", "scipy"),
 }
 #: Packages that re-export their api lazily (``from heartmind.plugins.lsl import ensure_lsl``).
-REEXPORTING = ("heartmind.adapters.calendar", "heartmind.plugins.lsl")
+REEXPORTING = ("heartmind.adapters.calendar", "heartmind.plugins.console", "heartmind.plugins.lsl")
 PUBLIC = {"__init__.py", "api.py", "events.py"}
 
 

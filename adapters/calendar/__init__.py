@@ -51,10 +51,14 @@ def heartmind_processors() -> Iterator[ProcessorSpec]:
             "working_days": Option(str, "mon-fri", "days work may be moved to"),
             "enter": Option(float, 0.7, "stress level (0-1) that starts a period", min=0, max=1),
             "leave": Option(float, 0.5, "stress level (0-1) that ends it", min=0, max=1),
-            "min_high": Option(float, 10.0, "min the level must stay above enter", min=0),
-            "horizon": Option(float, 48.0, "planning horizon, h", min=0.1),
-            "break_minutes": Option(float, 10.0, "recovery break length, min", min=1),
-            "min_change": Option(float, 120.0, "no-thrash: min between changes of one event"),
+            "min_high": Option(
+                float, 10.0, "min the level must stay above enter", min=0, unit="min"
+            ),
+            "horizon": Option(float, 48.0, "planning horizon, h", min=0.1, unit="h"),
+            "break_minutes": Option(float, 10.0, "recovery break length, min", min=1, unit="min"),
+            "min_change": Option(
+                float, 120.0, "no-thrash: min between changes of one event", unit="min"
+            ),
             "me": Option(list, [], "your own e-mail addresses", item=str),
         },
     )

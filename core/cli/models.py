@@ -15,7 +15,6 @@ standard error, and everything obtained on synthetic data says so.
 from __future__ import annotations
 
 import argparse
-import difflib
 import json
 import time
 from collections.abc import Sequence
@@ -31,6 +30,7 @@ from ..models import EvaluationReport, Model, ModelError, read_info
 from ..models.report import SYNTHETIC_NOTE
 from ..plugin_manager import PluginManager
 from ..specs import ModelSpec
+from ..suggest import closest
 
 __all__ = ["add_commands", "evaluate", "models", "parse_model_args", "train"]
 
@@ -71,8 +71,9 @@ def find_spec(manager: PluginManager, kind: str | None, command: str) -> ModelSp
     if kind and kind in specs:
         return specs[kind]
     kinds = sorted(specs)
-    if kind:
-        kinds = difflib.get_close_matches(kind, kinds, n=len(kinds), cutoff=0.0) or kinds
+    if kind:  # the close ones first (heartmind.suggest), then the others
+        near = closest(kind, kinds, n=len(kinds))
+        kinds = near + [k for k in kinds if k not in near]
     listed = ", ".join(kinds) or "none (no plugin offers a model)"
     if not kind:
         raise ConfigError(f"heartmind {command} needs --model KIND; kinds: {listed}.")
@@ -138,7 +139,7 @@ def models(args: argparse.Namespace, manager: PluginManager) -> int:
     rows = []
     missing = False
     for _kind, spec in sorted(manager.models().items()):
-        row = spec.describe()
+        row = {"kind": spec.name, "plugin": spec.plugin, **spec.describe()}
         files = []
         for path in spec.bundled:
             try:

@@ -71,10 +71,20 @@ def __getattr__(name: str) -> Any:
 #: Options of the ``heart-rate`` processor.
 HEART_RATE_OPTIONS: dict[str, Option] = {
     "hr_interval": Option(
-        float, 1.0, "seconds of sample time between HeartRate events (s)", min=0.05, max=3600.0
+        float,
+        1.0,
+        "seconds of sample time between HeartRate events (s)",
+        min=0.05,
+        max=3600.0,
+        unit="s",
     ),
     "hr_window": Option(
-        float, 10.0, "trailing window the heart rate is averaged over (s)", min=1.0, max=600.0
+        float,
+        10.0,
+        "trailing window the heart rate is averaged over (s)",
+        min=1.0,
+        max=600.0,
+        unit="s",
     ),
     "channel": Option(
         str, "", "ECG channel label, or its index as a string ('0'); default: first channel"
@@ -85,22 +95,29 @@ HEART_RATE_OPTIONS: dict[str, Option] = {
         "s between SignalQuality events; 0 = none (beats are still flagged)",
         min=0.0,
         max=3600.0,
+        unit="s",
     ),
     "quality_window": Option(
-        float, 10.0, "window a SignalQuality event assesses (s)", min=1.0, max=600.0
+        float, 10.0, "window a SignalQuality event assesses (s)", min=1.0, max=600.0, unit="s"
     ),
     "artefact_threshold": Option(
         float, 3.0, "artefact ratio above which a beat is flagged unusable", min=1.1, max=100.0
     ),
-    "powerline": Option(float, 50.0, "mains frequency notched for quality (Hz); 0 = none"),
+    "powerline": Option(
+        float, 50.0, "mains frequency notched for quality (Hz); 0 = none", unit="Hz"
+    ),
 }
 
 #: Options of the ``hrv`` processor.
 HRV_OPTIONS: dict[str, Option] = {
-    "window": Option(float, 300.0, "sliding window of the HRV (s)", min=10.0, max=86400.0),
-    "step": Option(float, 30.0, "s between two HRV events of a stream", min=1.0, max=86400.0),
+    "window": Option(
+        float, 300.0, "sliding window of the HRV (s)", min=10.0, max=86400.0, unit="s"
+    ),
+    "step": Option(
+        float, 30.0, "s between two HRV events of a stream", min=1.0, max=86400.0, unit="s"
+    ),
     "min_window_frequency": Option(
-        float, 120.0, "shortest window with LF/HF values (s)", min=0.0, max=86400.0
+        float, 120.0, "shortest window with LF/HF values (s)", min=0.0, max=86400.0, unit="s"
     ),
     "correct": Option(bool, True, "correct ectopic/missed/extra beats before HRV"),
 }

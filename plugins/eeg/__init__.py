@@ -53,8 +53,8 @@ def __getattr__(name: str) -> Any:
 
 #: Options of the ``eeg-bands`` processor.
 EEG_OPTIONS: dict[str, Option] = {
-    "window": Option(float, 4.0, "window length (s)", min=1.0, max=60.0),
-    "step": Option(float, 1.0, "step between windows (s)", min=0.05, max=60.0),
+    "window": Option(float, 4.0, "window length (s)", min=1.0, max=60.0, unit="s"),
+    "step": Option(float, 1.0, "step between windows (s)", min=0.05, max=60.0, unit="s"),
     "asymmetry": Option(str, "auto", "frontal alpha asymmetry", choices=("auto", "on", "off")),
 }
 

@@ -25,9 +25,11 @@ __all__ = ["FUSION_OPTIONS", "heartmind_processors"]
 #: Options of the ``fusion`` processor.
 FUSION_OPTIONS: dict[str, Option] = {
     "timeout": Option(
-        float, 90.0, "a source silent this long (s) is dropped from the mix", min=0.1
+        float, 90.0, "a source silent this long (s) is dropped from the mix", min=0.1, unit="s"
     ),
-    "interval": Option(float, 1.0, "least s between fused events of a topic; 0 = all", min=0.0),
+    "interval": Option(
+        float, 1.0, "least s between fused events of a topic; 0 = all", min=0.0, unit="s"
+    ),
     "weights": Option(dict, {}, "prior weight per modality, e.g. {heart = 1.0, behaviour = 0.5}"),
     "quality_streams": Option(
         dict, {}, "SignalQuality stream glob -> modality; default: *ECG*/*PPG*/*RADAR* = heart"

@@ -51,9 +51,9 @@ _SCOPE = Option(
 #: Options every reading sensor has (each ``lsl-streams`` inlet gets them too).
 _READING: dict[str, Option] = {
     "clock_sync": Option(bool, True, "add liblsl's time correction to timestamps"),
-    "max_samples": Option(int, 1024, "largest chunk per read, samples", min=1),
-    "max_buflen": Option(int, 360, "inlet buffer, s (x100 samples if irregular)", min=1),
-    "watchdog": Option(float, 1.0, "silence before an outlet is checked, s", min=0.05),
+    "max_samples": Option(int, 1024, "largest chunk per read, samples", min=1, unit="samples"),
+    "max_buflen": Option(int, 360, "inlet buffer, s (x100 samples if irregular)", min=1, unit="s"),
+    "watchdog": Option(float, 1.0, "silence before an outlet is checked, s", min=0.05, unit="s"),
     "scope": _SCOPE,
 }
 
@@ -63,10 +63,12 @@ INLET_OPTIONS: dict[str, Option] = {
     "lsl_type": Option(str, "", "LSL stream type to match (e.g. 'EEG', 'Markers')"),
     "source_id": Option(str, "", "LSL source_id to match"),
     "predicate": Option(str, "", "XPath predicate, e.g. \"starts-with(name,'ECG')\""),
-    "timeout": Option(float, 5.0, "how long to wait for the stream at start, s", min=0.0),
+    "timeout": Option(float, 5.0, "how long to wait for the stream at start, s", min=0.0, unit="s"),
     "rename": Option(str, "", "name of the stream in heartmind (default: LSL name)"),
     "dejitter": Option(bool, False, "smooth timestamps of regular streams"),
-    "gap_threshold": Option(float, 0.0, "timestamp jump that is a gap, s (0: auto)", min=0.0),
+    "gap_threshold": Option(
+        float, 0.0, "timestamp jump that is a gap, s (0: auto)", min=0.0, unit="s"
+    ),
     **_READING,
 }
 
@@ -77,15 +79,25 @@ STREAMS_OPTIONS: dict[str, Option] = {
     "source_ids": Option(list, [], "LSL source_ids to follow", item=str),
     "predicates": Option(list, [], "XPath predicates; a stream matching one is followed", item=str),
     "all_streams": Option(bool, False, "follow every visible stream instead of a selection"),
-    "wait": Option(float, 2.0, "how long start waits for the selected streams, s", min=0.0),
-    "resolve_interval": Option(float, 0.5, "time between looks for new streams, s", min=0.05),
-    "forget_after": Option(float, 5.0, "resolver forgets unseen outlets after, s", min=0.5),
-    "open_timeout": Option(float, 5.0, "wait for a found stream's info and clock, s", min=0.1),
+    "wait": Option(
+        float, 2.0, "how long start waits for the selected streams, s", min=0.0, unit="s"
+    ),
+    "resolve_interval": Option(
+        float, 0.5, "time between looks for new streams, s", min=0.05, unit="s"
+    ),
+    "forget_after": Option(
+        float, 5.0, "resolver forgets unseen outlets after, s", min=0.5, unit="s"
+    ),
+    "open_timeout": Option(
+        float, 5.0, "wait for a found stream's info and clock, s", min=0.1, unit="s"
+    ),
     "poll_interval": Option(
-        float, 0.2, "wait after a short read (fewer, larger chunks), s", min=0.0
+        float, 0.2, "wait after a short read (fewer, larger chunks), s", min=0.0, unit="s"
     ),
     "queue_chunks": Option(int, 4096, "chunks queued per stream before its reader waits", min=1),
-    "queue_mb": Option(float, 64.0, "sample data queued per stream before it waits, MB", min=0.1),
+    "queue_mb": Option(
+        float, 64.0, "sample data queued per stream before it waits, MB", min=0.1, unit="MB"
+    ),
     **_READING,
 }
 
@@ -94,8 +106,12 @@ OUTLET_OPTIONS: dict[str, Option] = {
     "prefix": Option(str, "heartmind-", "prefix of every LSL stream name"),
     "event_topics": Option(list, ["*"], "event topics to publish as JSON markers", item=str),
     "events_name": Option(str, "events", "name of the marker stream (after the prefix)"),
-    "chunk_size": Option(int, 0, "LSL transmission chunk size, samples (0: per push)", min=0),
-    "max_buffered": Option(int, 360, "outlet buffer, s (x100 samples if irregular)", min=1),
+    "chunk_size": Option(
+        int, 0, "LSL transmission chunk size, samples (0: per push)", min=0, unit="samples"
+    ),
+    "max_buffered": Option(
+        int, 360, "outlet buffer, s (x100 samples if irregular)", min=1, unit="s"
+    ),
     "scope": _SCOPE,
 }
 

@@ -67,25 +67,35 @@ _CHANNEL = Option(str, "", "channel label, or its index as a string; default: fi
 
 #: Options of the ``ppg-rate`` processor.
 PPG_OPTIONS: dict[str, Option] = {
-    "hr_interval": Option(float, 1.0, "seconds between HeartRate events (s)", min=0.05),
-    "hr_window": Option(float, 10.0, "pulse-rate trailing window (s)", min=1.0, max=600.0),
-    "hrv_interval": Option(float, 30.0, "seconds between HRV (PRV) events; 0 = off (s)", min=0),
-    "hrv_window": Option(float, 60.0, "PRV window (s)", min=10.0, max=3600.0),
+    "hr_interval": Option(float, 1.0, "seconds between HeartRate events (s)", min=0.05, unit="s"),
+    "hr_window": Option(
+        float, 10.0, "pulse-rate trailing window (s)", min=1.0, max=600.0, unit="s"
+    ),
+    "hrv_interval": Option(
+        float, 30.0, "seconds between HRV (PRV) events; 0 = off (s)", min=0, unit="s"
+    ),
+    "hrv_window": Option(float, 60.0, "PRV window (s)", min=10.0, max=3600.0, unit="s"),
     "channel": _CHANNEL,
 }
 #: Options of the ``respiration`` processor.
 RSP_OPTIONS: dict[str, Option] = {
-    "interval": Option(float, 5.0, "seconds between RespirationRate events (s)", min=0.1),
-    "window": Option(float, 30.0, "breathing-rate trailing window (s)", min=5.0, max=600.0),
+    "interval": Option(float, 5.0, "seconds between RespirationRate events (s)", min=0.1, unit="s"),
+    "window": Option(
+        float, 30.0, "breathing-rate trailing window (s)", min=5.0, max=600.0, unit="s"
+    ),
     "channel": _CHANNEL,
 }
 #: Options of the ``eda`` processor.
 EDA_OPTIONS: dict[str, Option] = {
-    "interval": Option(float, 1.0, "seconds between SkinConductance events (s)", min=0.05),
-    "window": Option(float, 60.0, "SCR-rate trailing window (s)", min=5.0, max=3600.0),
-    "tonic_window": Option(float, 8.0, "trailing window of the tonic minimum (s)", min=1.0),
-    "min_amplitude": Option(float, 0.02, "smallest SCR amplitude (µS)", min=0.001),
-    "min_slope": Option(float, 0.05, "slope that starts an SCR (µS/s)", min=0.0),
+    "interval": Option(
+        float, 1.0, "seconds between SkinConductance events (s)", min=0.05, unit="s"
+    ),
+    "window": Option(float, 60.0, "SCR-rate trailing window (s)", min=5.0, max=3600.0, unit="s"),
+    "tonic_window": Option(
+        float, 8.0, "trailing window of the tonic minimum (s)", min=1.0, unit="s"
+    ),
+    "min_amplitude": Option(float, 0.02, "smallest SCR amplitude (µS)", min=0.001, unit="µS"),
+    "min_slope": Option(float, 0.05, "slope that starts an SCR (µS/s)", min=0.0, unit="µS/s"),
     "channel": _CHANNEL,
 }
 

@@ -56,16 +56,28 @@ def __getattr__(name: str) -> Any:
 #: Options of the ``radar-vitals`` processor.
 RADAR_OPTIONS: dict[str, Option] = {
     "carrier_ghz": Option(
-        float, 0.0, "carrier frequency (GHz); 0 = from the stream meta, else 24", min=0.0
+        float,
+        0.0,
+        "carrier frequency (GHz); 0 = from the stream meta, else 24",
+        min=0.0,
+        unit="GHz",
     ),
     "method": Option(str, "ellipse", "I/Q correction", choices=("ellipse", "circle", "none")),
-    "calibration": Option(float, 10.0, "I/Q fitted on the first seconds (s)", min=1.0, max=600.0),
-    "hr_interval": Option(float, 1.0, "seconds between HeartRate events (s)", min=0.05),
-    "hr_window": Option(float, 10.0, "heart-rate trailing window (s)", min=1.0, max=600.0),
-    "breath_interval": Option(float, 5.0, "seconds between RespirationRate events (s)", min=0.1),
-    "breath_window": Option(float, 30.0, "breathing-rate trailing window (s)", min=5.0),
-    "quality_interval": Option(float, 5.0, "seconds between SignalQuality events (s)", min=0.5),
-    "quality_window": Option(float, 10.0, "window of the quality spectrum (s)", min=4.0),
+    "calibration": Option(
+        float, 10.0, "I/Q fitted on the first seconds (s)", min=1.0, max=600.0, unit="s"
+    ),
+    "hr_interval": Option(float, 1.0, "seconds between HeartRate events (s)", min=0.05, unit="s"),
+    "hr_window": Option(
+        float, 10.0, "heart-rate trailing window (s)", min=1.0, max=600.0, unit="s"
+    ),
+    "breath_interval": Option(
+        float, 5.0, "seconds between RespirationRate events (s)", min=0.1, unit="s"
+    ),
+    "breath_window": Option(float, 30.0, "breathing-rate trailing window (s)", min=5.0, unit="s"),
+    "quality_interval": Option(
+        float, 5.0, "seconds between SignalQuality events (s)", min=0.5, unit="s"
+    ),
+    "quality_window": Option(float, 10.0, "window of the quality spectrum (s)", min=4.0, unit="s"),
     "channels": Option(list, [], "labels of the I and Q channels; default: first two", item=str),
 }
 

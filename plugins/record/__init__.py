@@ -28,10 +28,12 @@ RECORDER_OPTIONS: dict[str, Option] = {
         bool, True, "record events as the JSON marker stream 'heartmind-events'"
     ),
     "flush_interval": Option(
-        float, 0.5, "longest wait before data is handed to the OS, s", min=0.0, max=1.0
+        float, 0.5, "longest wait before data is handed to the OS, s", min=0.0, max=1.0, unit="s"
     ),
     "fsync": Option(bool, False, "fsync on every flush (survives power loss), slower"),
-    "offset_interval": Option(float, 5.0, "sample time between ClockOffset chunks, s", min=0.1),
+    "offset_interval": Option(
+        float, 5.0, "sample time between ClockOffset chunks, s", min=0.1, unit="s"
+    ),
 }
 
 

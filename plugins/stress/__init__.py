@@ -35,19 +35,28 @@ STRESS_OPTIONS: dict[str, Option] = {
         "0 needs an existing calibration_file",
         min=0.0,
         max=86400.0,
+        unit="s",
     ),
     "calibration_file": Option(
         str, "", "JSON baseline: read if it exists, else written (mode 0600) after the rest"
     ),
     "model": Option(str, "", "stress-logistic .hmm model; default: the z-score model"),
     "interval": Option(
-        float, 0.0, "least s between Stress events of a stream; 0 = every HRV update", min=0.0
+        float,
+        0.0,
+        "least s between Stress events of a stream; 0 = every HRV update",
+        min=0.0,
+        unit="s",
     ),
     "drift": Option(
-        float, 1800.0, "time constant of the baseline drift EWMA (s); 0 = no drift", min=0.0
+        float,
+        1800.0,
+        "time constant of the baseline drift EWMA (s); 0 = no drift",
+        min=0.0,
+        unit="s",
     ),
     "max_drift": Option(
-        float, 1.0, "largest baseline drift, in baseline standard deviations", min=0.0
+        float, 1.0, "largest baseline drift, in baseline standard deviations", min=0.0, unit="SD"
     ),
     "drift_below": Option(
         float, 1 / 3, "the baseline drifts only while the level is below this", min=0, max=1

@@ -70,7 +70,7 @@ def test_spec_is_complete(kind: str) -> None:
     cls = spec.factory()
     assert isinstance(cls, type) and issubclass(cls, Model) and cls.kind == kind
     described = spec.describe()
-    assert described["kind"] == kind and described["plugin"] == spec.plugin
+    assert described["name"] == kind and described["task"] == spec.task
     json.dumps(described)
 
 
