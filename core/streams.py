@@ -219,7 +219,9 @@ def _check_payload(info: StreamInfo) -> None:
             f"shape {shape}."
         )
     spacing = tuple(float(d) for d in info.spacing)
-    if spacing and (len(spacing) != len(shape) or not all(math.isfinite(d) and d > 0 for d in spacing)):
+    if spacing and (
+        len(spacing) != len(shape) or not all(math.isfinite(d) and d > 0 for d in spacing)
+    ):
         raise ChunkError(
             f"{where}: spacing {spacing} must give one positive, finite step per axis of "
             f"shape {shape} (or be empty when not known)."

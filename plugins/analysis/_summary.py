@@ -8,7 +8,7 @@ Definitions (all from the events of the session, so a live run gives the same nu
 * **unusable beats** (%): beats flagged ``usable=False``; **unusable time** (%): quality
   windows (``SignalQuality``) flagged not usable; **quality**: their mean index;
 * **HRV** over the whole recording and per consecutive 5-min window from the first beat:
-  :func:`~heartmind.plugins.cardiac.hrv.hrv_summary` (with correction) of the NN intervals
+  :func:`~heartmind.plugins.cardiac.api.hrv_summary` (with correction) of the NN intervals
   the ``hrv`` processor would use (an interval counts when its beat and the previous one
   are usable); windows with fewer than 10 intervals are left out.
 """
@@ -25,9 +25,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from heartmind.plugins.replay.sources import Track
+from heartmind.io import Track
 
-from .collect import Columns, EventCollector
+from ._collect import Columns, EventCollector
 
 __all__ = ["HRV_KEYS", "beat_intervals", "hrv_of", "summarise", "write_summary"]
 
@@ -71,7 +71,7 @@ def beat_intervals(beats: Columns) -> tuple[_F64, _F64]:
 
 def hrv_of(rr_ms: _F64) -> dict[str, float | None] | None:
     """HRV values (see :data:`HRV_KEYS`) of finite NN intervals; None if fewer than 10."""
-    from heartmind.plugins.cardiac.hrv import hrv_summary
+    from heartmind.plugins.cardiac.api import hrv_summary
 
     rr = rr_ms[np.isfinite(rr_ms)]
     if rr.size < _MIN_INTERVALS:
