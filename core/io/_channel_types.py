@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from ..errors import ConfigError
+from ._recording import RecordingError
 
 __all__ = [
     "TypeOverride",
@@ -137,10 +137,10 @@ class TypeOverride:
         return None
 
     def check(self, channels: Sequence[str], where: str) -> None:
-        """Raise :class:`ConfigError` if a label of ``types`` matched no channel."""
+        """Raise :class:`RecordingError` if a label of ``types`` matched no channel."""
         unused = [k for k in self.by_label if k not in self._used]
         if unused:
-            raise ConfigError(
+            raise RecordingError(
                 f"{where}: types= names channel {unused[0]!r}, which the recording does not "
                 f"have; its channels are {', '.join(channels) or 'none'}."
             )

@@ -59,7 +59,8 @@ def read_mne_recording(path: Path, options: ReadOptions, kind: str) -> ReadResul
     meas = raw.info.get("meas_date")
     stamps = (raw.first_samp + np.arange(raw.n_times, dtype=np.float64)) / sfreq
     meta = {"file": str(path), "meas_date": meas.isoformat() if meas is not None else ""}
-    units, scales = _units(raw, getattr(raw, "_orig_units", None) or {})
+    dimensions = _edf_dimensions(path) if kind in ("edf", "bdf") else {}
+    units, scales = _units(raw, getattr(raw, "_orig_units", None) or {}, dimensions)
     names, types = _names_and_types(raw, kind, units, options)
     data = np.ascontiguousarray(raw.get_data().T)
     data *= scales
@@ -105,18 +106,43 @@ def _stem(path: Path) -> str:
     return path.stem
 
 
-def _units(raw: Any, orig_units: dict[str, str]) -> tuple[list[str], npt.NDArray[np.float64]]:
-    """Units of every channel: the file's own (EDF/BDF) where MNE scaled to volts."""
+def _edf_dimensions(path: Path) -> dict[str, str]:
+    """Label -> physical dimension of every signal, from the EDF/BDF header itself (MNE
+    keeps only voltage units: ``uS``, ``%``, ``bpm`` … become ``n/a`` there)."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(256)
+            n = int(head[252:256].decode("latin-1").strip())
+            fields = f.read(n * (16 + 80 + 8))
+    except (OSError, ValueError):
+        return {}
+    text = fields.decode("latin-1")
+    labels = [text[16 * i : 16 * i + 16].strip() for i in range(n)]
+    at = n * (16 + 80)
+    units = [text[at + 8 * i : at + 8 * i + 8].strip() for i in range(n)]
+    return dict(zip(labels, units, strict=True))
+
+
+def _units(
+    raw: Any, orig_units: dict[str, str], dimensions: dict[str, str]
+) -> tuple[list[str], npt.NDArray[np.float64]]:
+    """Units of every channel and the factors from MNE's values back to them: EDF/BDF
+    in the file's own units (MNE scales voltages to V and leaves the others as they are),
+    FIF in MNE's SI units."""
     from mne.io.constants import FIFF
 
     units: list[str] = []
     scales: list[float] = []
     for ch in raw.info["chs"]:
+        name = ch["ch_name"]
         is_volt = ch["unit"] == FIFF.FIFF_UNIT_V
-        orig = orig_units.get(ch["ch_name"], "")
+        orig = orig_units.get(name, "")
         if is_volt and orig in _VOLT_UNITS:
             units.append("uV" if orig == "µV" else orig)
             scales.append(_VOLT_UNITS[orig])
+        elif name in dimensions:  # EDF/BDF, not a voltage: MNE left the values unscaled
+            units.append(dimensions[name] or "a.u.")
+            scales.append(1.0)
         else:
             units.append("V" if is_volt else (orig or "a.u."))
             scales.append(1.0)
