@@ -189,9 +189,9 @@ def _describe(sensor: RecordingSensor) -> None:
     from heartmind.io import tracks_summary
 
     print(f"replaying {sensor.path} ({sensor.duration:,.3f} s):", file=sys.stderr)
-    for row in tracks_summary(sensor.tracks):
+    for track, row in zip(sensor.tracks, tracks_summary(sensor.tracks), strict=True):
         rate = f"{row['rate']:g} Hz" if row["rate"] else "irregular"
-        shape = "×".join(str(n) for n in row["shape"])  # type: ignore[attr-defined]
+        shape = "×".join(str(n) for n in track.info.shape)
         print(
             f"  {row['name']}  {row['type']}  {rate}  {row['channels']} ch"
             f"{' of ' + shape if shape else ''}  "
