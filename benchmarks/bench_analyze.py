@@ -43,9 +43,8 @@ def rss_mb():
 """
 
 _HEARTMIND = """
-from heartmind.plugins.analysis.run import run_processors
-from heartmind.plugins.analysis.summary import summarise
-from heartmind.plugins.replay.sources import Track
+from heartmind.io import Track
+from heartmind.plugins.analysis.api import run_processors, summarise
 from heartmind.streams import StreamInfo
 import heartmind.plugins.cardiac.processor, heartmind.plugins.cardiac.hrv_processor
 x = np.load(sys.argv[1], mmap_mode="r")
@@ -73,7 +72,7 @@ print(json.dumps({"wall": wall, "mem": rss_mb() - base, "beats": len(info["ECG_R
 """
 
 _ANALYZE = """
-from heartmind.plugins.analysis.run import analyze
+from heartmind.plugins.analysis.api import analyze
 import heartmind.plugins.cardiac.processor, matplotlib.pyplot
 base = rss_mb()
 t0 = time.perf_counter()
@@ -84,7 +83,7 @@ print(json.dumps({"wall": wall, "mem": rss_mb() - base, "beats": res.rows[0]["be
 """
 
 _LATENCY = """
-from heartmind.plugins.cardiac.ecg import ecg_peaks
+from heartmind.plugins.cardiac.api import ecg_peaks
 from heartmind.sim import simulate_ecg
 from heartmind import Session
 x, _ = simulate_ecg(3600, FS, seed=2)
