@@ -417,13 +417,15 @@ def _frozen(arr: npt.NDArray[Any]) -> bool:
 
 
 def _check_shape(arr: npt.NDArray[Any], info: StreamInfo) -> None:
-    if arr.shape[1:] == info.sample_shape:
-        return
     if not info.shape:
+        if arr.ndim == 2 and arr.shape[1] == len(info.channels):
+            return
         raise ChunkError(
             f"stream {info.name!r}: data must have shape (n_samples, {info.n_channels}) for "
             f"channels {list(info.channels)}, got {arr.shape}."
         )
+    if arr.shape[1:] == info.sample_shape:
+        return
     want = ", ".join(str(n) for n in info.sample_shape)
     raise ChunkError(
         f"stream {info.name!r}: data must have shape (n_samples, {want}) (channels "

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import math
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +23,9 @@ import numpy as np
 import numpy.typing as npt
 
 from ._channel_types import resolve_types
+from ._datetimes import parse_datetime
 from ._reader import ReadOptions, ReadResult, tracks_by_type
 from ._recording import RecordingError
-from ._xdf import parse_datetime
 
 __all__ = ["read_csv_recording"]
 
@@ -205,14 +206,12 @@ def _units(path: Path, fields: dict[str, str], n: int) -> list[str]:
 
 def _anchor(
     fields: dict[str, str], times: _F64, absolute: bool
-) -> tuple[tuple[float, Any] | None, str]:
+) -> tuple[tuple[float, datetime] | None, str]:
+    """``(a timestamp, its UTC)`` from ``# start=`` (time 0) or absolute times."""
     start = parse_datetime(fields.get("start"))
     if start is not None:
         return (0.0, start), "CSV comment start="
     if absolute and times.size:
-        from datetime import UTC, datetime
-
-        return (float(times[0]), datetime.fromtimestamp(float(times[0]), UTC)), (
-            "CSV time column (absolute times)"
-        )
+        first = float(times[0])
+        return (first, datetime.fromtimestamp(first, UTC)), "CSV time column (absolute times)"
     return None, ""

@@ -18,10 +18,11 @@ from typing import Any
 import numpy as np
 
 from ._channel_types import normalise_type, resolve_types
+from ._datetimes import parse_datetime
 from ._reader import ReadOptions, ReadResult
 from ._recording import RecordingError, Track, TrackGap, readonly
 
-__all__ = ["parse_datetime", "read_xdf_recording"]
+__all__ = ["read_xdf_recording"]
 
 
 def read_xdf_recording(path: Path, options: ReadOptions) -> ReadResult:
@@ -80,17 +81,6 @@ def _stated_types(header: dict[str, Any], n: int) -> list[str | None] | None:
     if not isinstance(items, list) or len(items) != n:
         return None
     return [normalise_type(str(c.get("type", ""))) if isinstance(c, dict) else None for c in items]
-
-
-def parse_datetime(text: object) -> datetime | None:
-    """An ISO 8601 date-time as UTC (naive values taken as UTC), or None if unparseable."""
-    if not isinstance(text, str) or not text.strip():
-        return None
-    try:
-        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _anchor(
