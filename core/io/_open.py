@@ -31,7 +31,6 @@ log = logging.getLogger(__name__)
 #: File name endings (lower case) and their formats.
 SUFFIXES: dict[str, str] = {
     ".xdf": "xdf",
-    ".xdfz": "xdf",
     ".edf": "edf",
     ".bdf": "bdf",
     ".fif": "fif",
