@@ -206,6 +206,8 @@ class StreamInfo:
 
 def _check_payload(info: StreamInfo) -> None:
     """Validate and normalise ``shape``, ``axes``, ``spacing``, units and colour space."""
+    if not (info.shape or info.axes or info.spacing or info.spacing_units or info.color_space):
+        return  # one value per channel: nothing to check (the common, fast case)
     where = f"stream {info.name!r}"
     shape = tuple(int(n) for n in info.shape)
     if any(n < 1 for n in shape):

@@ -38,6 +38,17 @@ log = logging.getLogger(__name__)
 EVENTS_STREAM = "heartmind-events"
 #: Seconds of sample time between two ClockOffset chunks of a stream (as LabRecorder).
 OFFSET_INTERVAL = 5.0
+#: The events stream (built once: the recorder writes one sample per event).
+_EVENTS_INFO = StreamInfo(
+    EVENTS_STREAM,
+    "Markers",
+    ("event",),
+    "",
+    0.0,
+    "string",
+    source_id=f"heartmind:{EVENTS_STREAM}",
+    meta={"content": "one heartmind event as JSON per sample"},
+)
 
 
 @dataclass
@@ -249,17 +260,7 @@ class XdfRecorder(Consumer):
         self.gaps_written += 1
 
     def _write_event(self, event: Event) -> None:
-        info = StreamInfo(
-            EVENTS_STREAM,
-            "Markers",
-            ("event",),
-            "",
-            0.0,
-            "string",
-            source_id=f"heartmind:{EVENTS_STREAM}",
-            meta={"content": "one heartmind event as JSON per sample"},
-        )
-        rec = self._record(info)
+        rec = self._record(_EVENTS_INFO)
         self._write_offset(rec, 0.0, self._now(event.timestamp))
         ts = np.array([event.timestamp], dtype=np.float64)
         assert self._writer is not None
