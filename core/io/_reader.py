@@ -70,7 +70,7 @@ def tracks_by_type(
             channels=tuple(channels[i] for i in cols),
             units=tuple(units[i] for i in cols),
             rate=rate,
-            dtype=str(data.dtype) if data.dtype.kind == "f" else "float64",
+            dtype=str(data.dtype) if str(data.dtype) in ("float32", "float64") else "float64",
             source_id=f"{source}:{kind}",
             meta=dict(meta or {}),
         )
