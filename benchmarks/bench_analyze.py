@@ -46,7 +46,7 @@ _HEARTMIND = """
 from heartmind.io import Track
 from heartmind.plugins.analysis.api import run_processors, summarise
 from heartmind.streams import StreamInfo
-import heartmind.plugins.cardiac.processor, heartmind.plugins.cardiac.hrv_processor
+import heartmind.plugins.cardiac.api
 x = np.load(sys.argv[1], mmap_mode="r")
 x = np.array(x, dtype=np.float32).reshape(-1, 1); x.setflags(write=False)
 ts = np.arange(x.shape[0], dtype=np.float64) / FS; ts.setflags(write=False)
@@ -73,7 +73,7 @@ print(json.dumps({"wall": wall, "mem": rss_mb() - base, "beats": len(info["ECG_R
 
 _ANALYZE = """
 from heartmind.plugins.analysis.api import analyze
-import heartmind.plugins.cardiac.processor, matplotlib.pyplot
+import heartmind.plugins.cardiac.api, matplotlib.pyplot
 base = rss_mb()
 t0 = time.perf_counter()
 res = analyze(sys.argv[1], sys.argv[2])

@@ -17,8 +17,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "cardiac"))
 from ecg_synth import scores
 
-from heartmind.plugins.cardiac.ecg import ecg_peaks
-from heartmind.plugins.cardiac.hrv import hrv_summary
+from heartmind.plugins.cardiac.api import ecg_peaks, hrv_summary
 from heartmind.sim import simulate, simulate_ecg
 
 FS = 500.0

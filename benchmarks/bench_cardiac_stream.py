@@ -16,7 +16,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "cardiac"))
 from ecg_synth import match, scores, synth_ecg
 
-from heartmind.plugins.cardiac.ecg import ecg_peaks
+from heartmind.plugins.cardiac.api import ecg_peaks
 
 
 def main() -> None:

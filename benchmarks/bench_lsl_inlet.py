@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 import heartmind as hm
-from heartmind.plugins.lsl import ensure_lsl, lsl_subprocess_env
+from heartmind.plugins.lsl.api import ensure_lsl, lsl_subprocess_env
 
 log = logging.getLogger("bench_lsl_inlet")
 SECONDS = 5.0

@@ -1,17 +1,19 @@
 """One dispatcher from the session to its subscribers.
 
 Subscribers are callbacks, consumers, iterators and the ``heartmind_event`` hook. Each has
-*selectors*: event topics (``"heart_rate"``; ``"*"`` for every event) and stream keys
-(``"stream:<name>"``, ``"type:<TYPE>"`` such as ``"type:ECG"``; ``"stream:*"`` for every stream).
+*selectors* (:mod:`heartmind.selectors`): event topics (``"heart_rate"``, ``"*"`` for every
+event, ``"stress@fusion"`` for one producer's) and streams (``"stream:<name>"``,
+``"type:<TYPE>"`` such as ``"type:ECG"``, ``"stream:*"`` for every stream).
 
 Two delivery modes:
 
 * **synchronous** (virtual clock): ``publish`` calls every matching subscriber in turn on
   the scheduler thread. Nothing is dropped; a slow subscriber slows the whole simulated
   session down (back-pressure), so results do not depend on timing.
-* **threaded** (real time): ``publish`` appends to each subscriber's bounded mailbox and
-  returns at once; one delivery thread per subscriber calls it. A full mailbox drops its
-  oldest item and counts it, so a slow subscriber never stalls acquisition or the others.
+* **threaded** (real time): ``publish`` appends to each subscriber's bounded
+  :class:`~heartmind.mailbox.Mailbox` and returns at once; one delivery thread per
+  subscriber calls it. A full mailbox drops its oldest item and counts it, so a slow
+  subscriber never stalls acquisition or the others.
 
 A subscriber that raises is logged (first time and every 1000th) and counted; it stays
 subscribed and never stops the session.
@@ -21,76 +23,73 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from .events import Event
+from .mailbox import EMPTY, FlowStats, Mailbox
+from .selectors import Selector, parse_many, parse_selector
 from .streams import Chunk
 
-__all__ = ["Dispatcher", "Subscriber", "SubscriberStats"]
+__all__ = ["Dispatcher", "Subscriber"]
 
 log = logging.getLogger(__name__)
 
 Item = Chunk | Event
 Callback = Callable[[Any], object]
 
-
-@dataclass
-class SubscriberStats:
-    """Counters of one subscriber (see ``Session.stats``)."""
-
-    delivered: int = 0
-    dropped_events: int = 0
-    dropped_chunks: int = 0
-    dropped_samples: int = 0
-    errors: int = 0
-    last_error: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
-
-
-def selectors_for(item: Item) -> tuple[str, ...]:
-    """Selector keys that match an item: its topic or stream name, type, and wildcard."""
-    if isinstance(item, Chunk):
-        return f"stream:{item.info.name}", f"type:{item.info.type}", "stream:*"
-    return item.topic, "*"
-
-
 _END_MARK = object()  # posted into a mailbox by Subscriber.end()
 
 
 @dataclass(eq=False)
 class Subscriber:
-    """A callback with its selector, mailbox and counters."""
+    """A callback with its selectors, mailbox and counters.
+
+    Attributes
+    ----------
+    name
+        Shown in ``Session.stats()["subscribers"]``.
+    selectors
+        What it takes (parsed :class:`~heartmind.selectors.Selector` objects).
+    callback
+        Called with each item.
+    capacity
+        Items its mailbox may hold in real time before the oldest is dropped.
+    stats
+        Its counters: ``delivered``, ``dropped_*``, ``errors``, ``last_error``.
+    on_end
+        Called once when the session's sources are done (iterators use it to end).
+    """
 
     name: str
-    selectors: frozenset[str]
+    selectors: tuple[Selector, ...]
     callback: Callback
     capacity: int = 1024
-    stats: SubscriberStats = field(default_factory=SubscriberStats)
-    #: Called once when the session stops (iterators use it to end).
+    stats: FlowStats = field(default_factory=FlowStats)
     on_end: Callable[[], object] | None = None
-    _mailbox: deque[Item] = field(default_factory=deque, repr=False)
-    _wake: threading.Condition = field(default_factory=threading.Condition, repr=False)
-    _closed: bool = False
+    _mailbox: Mailbox[Any] = field(init=False, repr=False)
     _ended: bool = False
     _thread: threading.Thread | None = None
+
+    def __post_init__(self) -> None:
+        self._mailbox = Mailbox(self.capacity, self.stats)
+
+    def wants(self, item: Item) -> bool:
+        """True if one of the selectors takes ``item``."""
+        return any(s.matches(item) for s in self.selectors)
 
     def call(self, item: Item) -> None:
         """Deliver one item now, on the caller's thread; exceptions are counted."""
         try:
             self.callback(item)
         except Exception as exc:
-            self.stats.errors += 1
-            self.stats.last_error = f"{type(exc).__name__}: {exc}"
-            if self.stats.errors == 1 or self.stats.errors % 1000 == 0:
+            errors = self.stats.count_error(exc)
+            if errors == 1 or errors % 1000 == 0:
                 log.warning(
                     "subscriber %s raised (%d so far): %s",
                     self.name,
-                    self.stats.errors,
+                    errors,
                     self.stats.last_error,
                     exc_info=True,
                 )
@@ -99,27 +98,7 @@ class Subscriber:
 
     def post(self, item: Item) -> None:
         """Queue one item for the delivery thread; drop the oldest if the mailbox is full."""
-        with self._wake:
-            if len(self._mailbox) >= self.capacity:
-                old = self._mailbox.popleft()
-                if old is _END_MARK:  # never dropped: keep it first in line
-                    self._mailbox.appendleft(old)
-                    old = self._mailbox[1]
-                    del self._mailbox[1]
-                self._count_drop(old)
-            self._mailbox.append(item)
-            self._wake.notify()
-
-    def count_drop(self, item: Item) -> None:
-        """Count one item this subscriber could not take (its chunk or event counter)."""
-        self._count_drop(item)
-
-    def _count_drop(self, item: Item) -> None:
-        if isinstance(item, Chunk):
-            self.stats.dropped_chunks += 1
-            self.stats.dropped_samples += len(item)
-        else:
-            self.stats.dropped_events += 1
+        self._mailbox.put(item)
 
     def start_thread(self) -> None:
         """Start the delivery thread (threaded mode)."""
@@ -128,12 +107,9 @@ class Subscriber:
 
     def _loop(self) -> None:
         while True:
-            with self._wake:
-                while not self._mailbox and not self._closed:
-                    self._wake.wait()
-                if not self._mailbox:
-                    return  # closed and drained
-                item = self._mailbox.popleft()
+            item = self._mailbox.get()
+            if item is EMPTY:
+                return  # closed and drained
             if item is _END_MARK:
                 self._run_on_end()
             else:
@@ -146,9 +122,7 @@ class Subscriber:
         when a delivery thread runs (the marker is never dropped).
         """
         if self._thread is not None and self._thread.is_alive():
-            with self._wake:
-                self._mailbox.append(_END_MARK)  # type: ignore[arg-type]
-                self._wake.notify()
+            self._mailbox.put_marker(_END_MARK)
         else:
             self._run_on_end()
 
@@ -166,15 +140,11 @@ class Subscriber:
 
         Whatever is still queued after the timeout is counted as dropped.
         """
-        with self._wake:
-            self._closed = True
-            self._wake.notify()
+        self._mailbox.close()
         if self._thread is not None:
             self._thread.join(timeout)
             if self._thread.is_alive():
-                with self._wake:
-                    while self._mailbox:
-                        self._count_drop(self._mailbox.popleft())
+                self._mailbox.drop_all()
                 log.warning(
                     "subscriber %s did not finish within %.1f s; the rest was dropped",
                     self.name,
@@ -194,20 +164,40 @@ class Dispatcher:
     def __init__(self, threaded: bool) -> None:
         self.threaded = threaded
         self._subscribers: list[Subscriber] = []
-        self._index: dict[str, tuple[Subscriber, ...]] = {}
+        # Who takes what, filled on first use: (stream name, type) and (topic, source).
+        self._chunk_index: dict[tuple[str, str], tuple[Subscriber, ...]] = {}
+        self._event_index: dict[tuple[str, str], tuple[Subscriber, ...]] = {}
         self._lock = threading.Lock()
         self._running = False
 
     def subscribe(
-        self, name: str, selectors: Iterable[str], callback: Callback, capacity: int = 1024
+        self,
+        name: str,
+        selectors: str | Selector | Iterable[str | Selector],
+        callback: Callback,
+        capacity: int = 1024,
+        *,
+        stats: FlowStats | None = None,
+        on_end: Callable[[], object] | None = None,
     ) -> Subscriber:
-        """Add a subscriber; in threaded mode its thread starts with the dispatcher."""
+        """Add a subscriber; in threaded mode its thread starts with the dispatcher.
+
+        ``selectors`` are parsed with :func:`heartmind.selectors.parse_selector` (a
+        :class:`~heartmind.errors.ConfigError` names a malformed one). ``stats``: counters
+        to share (an iterator's mailbox counts its drops there too).
+        """
+        parsed = parse_many(selectors, parse_selector, where=f"subscriber {name!r}")
         sub = Subscriber(
-            name=name, selectors=frozenset(selectors), callback=callback, capacity=capacity
+            name=name,
+            selectors=parsed,
+            callback=callback,
+            capacity=capacity,
+            stats=stats if stats is not None else FlowStats(),
+            on_end=on_end,
         )
         with self._lock:
             self._subscribers.append(sub)
-            self._index = {}
+            self._forget()
             if self.threaded and self._running:
                 sub.start_thread()
         return sub
@@ -217,12 +207,13 @@ class Dispatcher:
         with self._lock:
             if sub in self._subscribers:
                 self._subscribers.remove(sub)
-                self._index = {}
+                self._forget()
         if self.threaded:
             sub.close(timeout=1.0)
 
     @property
     def subscribers(self) -> tuple[Subscriber, ...]:
+        """Every current subscriber, in subscription order."""
         return tuple(self._subscribers)
 
     def start(self) -> None:
@@ -233,14 +224,21 @@ class Dispatcher:
                 for sub in self._subscribers:
                     sub.start_thread()
 
+    def _forget(self) -> None:
+        """Empty the routing caches (the subscribers changed); call with the lock held."""
+        self._chunk_index = {}
+        self._event_index = {}
+
     def _matching(self, item: Item) -> tuple[Subscriber, ...]:
-        key = f"stream:{item.info.name}" if isinstance(item, Chunk) else item.topic
-        subs = self._index.get(key)
+        if isinstance(item, Chunk):
+            index, key = self._chunk_index, (item.info.name, item.info.type)
+        else:
+            index, key = self._event_index, (item.topic, item.source)
+        subs = index.get(key)
         if subs is None:
-            keys = selectors_for(item)
             with self._lock:
-                subs = tuple(s for s in self._subscribers if not s.selectors.isdisjoint(keys))
-                self._index[key] = subs
+                subs = tuple(s for s in self._subscribers if s.wants(item))
+                index[key] = subs
         return subs
 
     def publish(self, item: Item) -> None:

@@ -10,13 +10,14 @@ from __future__ import annotations
 import copy
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from .clock import Clock
 from .components import Consumer, Processor, Sensor, as_outputs
 from .dispatch import Dispatcher
 from .events import Event
+from .selectors import Selector
 from .streams import Chunk
 
 __all__ = ["Graph", "Node"]
@@ -29,22 +30,43 @@ MAX_CONSECUTIVE_ERRORS = 10
 
 @dataclass(eq=False)
 class Node:
-    """One component instance in a session."""
+    """One component instance in a session.
 
-    kind: str  # "sensors", "processors" or "consumers"
+    Attributes
+    ----------
+    kind
+        ``"sensors"``, ``"processors"`` or ``"consumers"``.
+    name
+        Instance name, unique in the session.
+    obj
+        The sensor, processor or consumer object.
+    spec_name
+        The spec it was built from (``""`` for objects added directly).
+    input_types
+        Processors: stream types accepted (``"*"`` any; empty: events only).
+    inputs
+        Processors: upstream input selectors; ``None`` takes every sensor stream.
+    events
+        Processors: event selectors of what ``on_event`` takes.
+    selectors
+        Consumers: event and stream selectors of what they receive.
+    """
+
+    kind: str
     name: str
     obj: Any
     spec_name: str = ""
     input_types: tuple[str, ...] = ("*",)
-    inputs: tuple[str, ...] | None = None  # processors: upstream node selectors
-    event_topics: tuple[str, ...] = ()  # processors: consumed topics
+    inputs: tuple[Selector, ...] | None = None
+    events: tuple[Selector, ...] = ()
+    selectors: tuple[Selector, ...] = ()
     errors: int = 0
     consecutive_errors: int = 0
     disabled: bool = False
     last_error: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def accepts_type(self, stream_type: str) -> bool:
+        """True if a processor takes streams of ``stream_type`` at all."""
         return "*" in self.input_types or stream_type in self.input_types
 
     def stats(self) -> dict[str, Any]:
@@ -61,7 +83,7 @@ class Graph:
         self.dispatcher = dispatcher
         self.clock = clock
         self._stream_routes: dict[tuple[str, str], tuple[Node, ...]] = {}
-        self._event_routes: dict[str, tuple[Node, ...]] = {}
+        self._event_routes: dict[tuple[str, str], tuple[Node, ...]] = {}
         self.events_published = 0
         self.chunks_published = 0
 
@@ -86,22 +108,16 @@ class Graph:
         if proc.inputs is None:  # default: every sensor stream of an accepted type
             node = self.by_name.get(producer)
             return node is not None and node.kind == "sensors"
-        for selector in proc.inputs:
-            name, _, wanted_type = selector.partition(":")
-            if (name in ("*", producer)) and (not wanted_type or wanted_type == stream_type):
-                return True
-        return False
+        return any(s.takes(producer, stream_type) for s in proc.inputs)
 
-    def _routes_for_event(self, topic: str) -> tuple[Node, ...]:
-        routes = self._event_routes.get(topic)
+    def _routes_for_event(self, event: Event) -> tuple[Node, ...]:
+        key = (event.topic, event.source)
+        routes = self._event_routes.get(key)
         if routes is None:
-            prefix = f"{topic}@"
             routes = tuple(
-                p
-                for p in self.processors
-                if any(s in ("*", topic) or s.startswith(prefix) for s in p.event_topics)
+                p for p in self.processors if any(s.matches_event(event) for s in p.events)
             )
-            self._event_routes[topic] = routes
+            self._event_routes[key] = routes
         return routes
 
     # -------------------------------------------------------------- delivery
@@ -119,8 +135,8 @@ class Graph:
                 item = _stamped(item, item.time or self.clock.iso(item.timestamp), producer)
             self.events_published += 1
             self.dispatcher.publish(item)
-            for proc in self._routes_for_event(item.topic):
-                if not proc.disabled and proc.name != producer and _selects(proc, item):
+            for proc in self._routes_for_event(item):
+                if not proc.disabled and proc.name != producer:
                     self._call(proc, proc.obj.on_event, item)
         else:
             node = self.by_name.get(producer)
@@ -180,15 +196,6 @@ def _stamped(event: Event, time: str, producer: str) -> Event:
     object.__setattr__(stamped, "time", time)
     object.__setattr__(stamped, "source", event.source or producer)
     return stamped
-
-
-def _selects(proc: Node, event: Event) -> bool:
-    """True if an event topic selector of ``proc`` takes ``event``: ``"topic"``, ``"*"``, or
-    ``"topic@source"`` for the events of one producing component only."""
-    selectors = proc.event_topics
-    if event.topic in selectors or "*" in selectors:
-        return True
-    return f"{event.topic}@{event.source}" in selectors
 
 
 def _flush_of(processor: Processor) -> Callable[[Any], Iterable[Any]]:

@@ -20,10 +20,11 @@ Example (``examples/pipelines/ecg_heart_rate.toml``)::
 
     [consumers.console]
     spec = "console"
-    topics = ["heart_rate"]       # event topics ("*" = all; the default)
-    streams = []                  # "stream:<name>", "type:ECG", "stream:*"
+    topics = ["heart_rate"]       # event topics ("*" = all; the default), "topic@source"
+    streams = []                  # "stream:<name>" (or a bare name), "type:ECG", "stream:*"
 
-Errors name the file, the table and the key.
+The selectors are those of :mod:`heartmind.selectors`, checked for their form when the file
+is read. Errors name the file, the table and the key.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .errors import ConfigError
+from .selectors import parse_input, parse_selector, parse_stream, parse_topic
 
 __all__ = ["ComponentConfig", "Pipeline", "SessionConfig"]
 
@@ -46,6 +48,13 @@ _COMPONENT_KEYS: dict[str, set[str]] = {
     "consumers": {"spec", "options", "topics", "streams"},
 }
 _SESSION_KEYS = {"clock", "start", "duration", "seed"}
+#: The selector grammar of each list key (heartmind.selectors).
+_SELECTOR_PARSERS = {
+    "inputs": parse_input,
+    "events": parse_topic,
+    "topics": parse_selector,
+    "streams": parse_stream,
+}
 
 
 @dataclass
@@ -175,5 +184,7 @@ def _component(kind: Kind, name: str, table: Any, source: str) -> ComponentConfi
             value = table[key]
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise ConfigError(f"{where} {key} must be a list of strings.")
+            for text in value:
+                _SELECTOR_PARSERS[key](text, where=f"{where} {key}")
             setattr(cfg, key, tuple(value))
     return cfg

@@ -5,9 +5,10 @@
   virtual clock to it. Processors and subscribers are called synchronously, so a slow
   consumer slows the run down instead of losing data (back-pressure), and one seed gives
   the same events, byte for byte.
-* :class:`RealtimeRunner` — each sensor reads on its own thread into a bounded buffer (the
-  oldest chunk is dropped and counted when it is full); one worker thread drains the
-  buffers through the processing graph; subscribers receive on their own threads.
+* :class:`RealtimeRunner` — each sensor reads on its own thread into a bounded
+  :class:`~heartmind.mailbox.Mailbox` (the oldest chunk is dropped and counted when it is
+  full); one worker thread drains the mailboxes through the processing graph; subscribers
+  receive on their own threads.
   Generated sources are paced by the wall clock: a chunk is released once the LSL clock
   has reached its last timestamp.
 """
@@ -19,40 +20,21 @@ import logging
 import math
 import threading
 import time
-from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
 
 from .clock import Clock, VirtualClock
 from .components import Output
 from .events import Dropped
 from .graph import Graph, Node
+from .mailbox import FlowStats, Mailbox
 from .streams import Chunk
 
-__all__ = ["RealtimeRunner", "SensorStats", "VirtualRunner"]
+__all__ = ["RealtimeRunner", "VirtualRunner"]
 
 #: Seconds a live sensor keeps being read after the duration, for samples in transit.
 LIVE_GRACE = 0.5
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class SensorStats:
-    """Counters of one sensor (see ``Session.stats``)."""
-
-    chunks: int = 0
-    samples: int = 0
-    events: int = 0
-    dropped_chunks: int = 0
-    dropped_samples: int = 0
-    dropped_events: int = 0
-    read_errors: int = 0
-    last_error: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
 
 
 def _timestamp(item: Output) -> float:
@@ -79,7 +61,7 @@ class _Runner:
         self.sensors = sensors
         self.clock = clock
         self.duration = duration
-        self.stats = {s.name: SensorStats() for s in sensors}
+        self.stats = {s.name: FlowStats() for s in sensors}
         self.stop_requested = threading.Event()
         self.done = threading.Event()
         self.error: BaseException | None = None
@@ -95,19 +77,9 @@ class _Runner:
         finally:
             self.done.set()
 
-    def _count(self, name: str, item: Output) -> None:
-        st = self.stats[name]
-        if isinstance(item, Chunk):
-            st.chunks += 1
-            st.samples += len(item)
-        else:
-            st.events += 1
-
     def _read_failed(self, node: Node, exc: Exception) -> None:
         st = self.stats[node.name]
-        st.read_errors += 1
-        st.last_error = f"{type(exc).__name__}: {exc}"
-        if st.read_errors == 1:
+        if st.count_error(exc) == 1:
             log.warning("sensor %s raised: %s", node.name, st.last_error, exc_info=exc)
 
 
@@ -122,9 +94,7 @@ class VirtualRunner(_Runner):
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
-        live = [s.name for s in self.sensors if getattr(s.obj, "live", True)]
-        if live:
-            raise RuntimeError(f"live sensors cannot run on a virtual clock: {', '.join(live)}")
+        """Start the scheduler thread (the session checked that no sensor is live)."""
         self._thread = threading.Thread(target=self._run, name="hm-scheduler", daemon=True)
         self._thread.start()
 
@@ -167,7 +137,7 @@ class VirtualRunner(_Runner):
                 node = self.sensors[i]
                 if item is not None:
                     self.vclock.advance(_timestamp(item))
-                    self._count(node.name, item)
+                    self.stats[node.name].count(item)
                     self.graph.route(item, node.name)
                 nxt = self._next(node)
                 if nxt is not None:
@@ -188,28 +158,6 @@ class VirtualRunner(_Runner):
             self._thread.join(timeout)
 
 
-class _Buffer:
-    """A bounded FIFO of one sensor's outputs that drops (and counts) its oldest item."""
-
-    def __init__(self, capacity: int, stats: SensorStats, wake: threading.Condition) -> None:
-        self.items: deque[Output] = deque()
-        self.capacity = capacity
-        self.stats = stats
-        self.wake = wake
-
-    def put(self, item: Output) -> None:
-        with self.wake:
-            if len(self.items) >= self.capacity:
-                old = self.items.popleft()
-                if isinstance(old, Chunk):
-                    self.stats.dropped_chunks += 1
-                    self.stats.dropped_samples += len(old)
-                else:
-                    self.stats.dropped_events += 1
-            self.items.append(item)
-            self.wake.notify()
-
-
 class RealtimeRunner(_Runner):
     """Threads per sensor, one processing worker, wall-clock pacing of generated sources."""
 
@@ -223,7 +171,9 @@ class RealtimeRunner(_Runner):
     ) -> None:
         super().__init__(graph, sensors, clock, duration)
         self._wake = threading.Condition()
-        self._buffers = {s.name: _Buffer(capacity, self.stats[s.name], self._wake) for s in sensors}
+        self._buffers: dict[str, Mailbox[Output]] = {
+            s.name: Mailbox(capacity, self.stats[s.name], wake=self._wake) for s in sensors
+        }
         self._threads: list[threading.Thread] = []
         self._worker: threading.Thread | None = None
         self._sensors_done = threading.Event()
@@ -276,7 +226,7 @@ class RealtimeRunner(_Runner):
                     item = _truncate(item, end)  # exactly the duration, as on a virtual clock
                 if item is None or len(item) == 0:
                     continue
-            self._count(node.name, item)
+            self.stats[node.name].count(item)
             self._buffers[node.name].put(item)
             if self._past_end(live, end):
                 break
@@ -287,10 +237,9 @@ class RealtimeRunner(_Runner):
         return self.clock.now() >= end + (LIVE_GRACE if live else 0.0)
 
     def _drain_once(self) -> list[tuple[str, Output]]:
+        """The oldest item of every sensor's mailbox that has one."""
         with self._wake:
-            batch = [
-                (name, buf.items.popleft()) for name, buf in self._buffers.items() if buf.items
-            ]
+            batch = [(name, buf.get_nowait()) for name, buf in self._buffers.items() if len(buf)]
             return batch
 
     def _work_loop(self) -> None:
@@ -298,7 +247,7 @@ class RealtimeRunner(_Runner):
         try:
             while True:
                 with self._wake:
-                    if not any(b.items for b in self._buffers.values()):
+                    if not any(len(b) for b in self._buffers.values()):
                         if not any(t.is_alive() for t in self._threads):
                             self._sensors_done.set()
                         if self._sensors_done.is_set():
@@ -322,14 +271,9 @@ class RealtimeRunner(_Runner):
         now = self.clock.now()
         where_counts: list[tuple[str, int, int, int]] = []
         for name, st in self.stats.items():
-            where_counts.append(
-                (f"sensor:{name}", st.dropped_chunks, st.dropped_samples, st.dropped_events)
-            )
+            where_counts.append((f"sensor:{name}", *st.dropped))
         for sub in self.graph.dispatcher.subscribers:
-            s = sub.stats
-            where_counts.append(
-                (f"subscriber:{sub.name}", s.dropped_chunks, s.dropped_samples, s.dropped_events)
-            )
+            where_counts.append((f"subscriber:{sub.name}", *sub.stats.dropped))
         for where, chunks, samples, events in where_counts:
             before = self._reported.get(where, (0, 0, 0))
             if (chunks, samples, events) != before:

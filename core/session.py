@@ -10,37 +10,38 @@
 
 Lifecycle: ``start()`` → (``wait()`` | ``events()`` | ``aevents()``) → ``stop()``; or
 ``run(duration)``; or ``with session: ...`` (stops on exit, Ctrl-C included).
+
+The pieces: :mod:`heartmind.builder` builds and checks the components,
+:mod:`heartmind.lifecycle` starts and stops them, :mod:`heartmind.runtime` runs the
+sensors, :mod:`heartmind.dispatch` delivers to subscribers, :mod:`heartmind.iterators`
+bridges to loops and coroutines.
 """
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
-import contextlib
 import itertools
 import logging
-import queue
 import threading
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from typing import Any, Literal
 
+from .builder import SessionBuilder
 from .clock import Clock, RealClock, VirtualClock
-from .components import Consumer, Context, Processor, Sensor
+from .components import Consumer, Processor, Sensor
 from .dispatch import Dispatcher, Subscriber
-from .errors import ConfigError, PluginError, SessionError
-from .events import Event
-from .graph import Graph, Node, is_component
+from .errors import ConfigError, SessionError
+from .graph import Graph
+from .iterators import async_iterate, iterate
+from .lifecycle import start_components, stop_component
 from .pipeline import Pipeline
 from .plugin_manager import PluginManager
 from .runtime import RealtimeRunner, VirtualRunner
-from .specs import validate_options
-from .streams import Chunk, StreamInfo
+from .selectors import Selector, parse_many, parse_selector
 
 __all__ = ["Session"]
 
 log = logging.getLogger(__name__)
 
-_END = object()  # sentinel closing iterators
 _DEFAULT_START = "2026-01-05T09:00:00Z"
 
 
@@ -83,24 +84,13 @@ class Session:
     ) -> None:
         cfg = pipeline.session if pipeline is not None else None
         self.clock_kind = clock or (cfg.clock if cfg else "virtual")
-        if self.clock_kind not in ("virtual", "realtime"):
-            raise ConfigError(f"clock = {self.clock_kind!r}: use 'virtual' or 'realtime'.")
-        start = start or (cfg.start if cfg else None)
-        if self.clock_kind == "virtual":
-            self.clock: Clock = VirtualClock(start or _DEFAULT_START)
-        else:
-            if start:
-                raise ConfigError(
-                    "start is only for the virtual clock; a real-time session starts now."
-                )
-            self.clock = RealClock()
+        self.clock: Clock = _make_clock(self.clock_kind, start or (cfg.start if cfg else None))
         self.seed = seed if seed is not None else (cfg.seed if cfg else 0)
         self.duration = duration if duration is not None else (cfg.duration if cfg else None)
-        self.plugins = plugins
         self.queue_size = queue_size
         self.mailbox_size = mailbox_size
         self.dispatcher = Dispatcher(threaded=self.clock_kind == "realtime")
-        self._nodes: list[Node] = []
+        self._builder = SessionBuilder(plugins, self.seed)
         self._consumer_subs: list[Subscriber] = []
         self._state: Literal["new", "running", "stopped"] = "new"
         self._runner: VirtualRunner | RealtimeRunner | None = None
@@ -108,80 +98,25 @@ class Session:
         self._iter_ids = itertools.count()
         self._lock = threading.Lock()
         if pipeline is not None:
-            self._build(pipeline)
+            self._builder.pipeline(pipeline)
+
+    @property
+    def plugins(self) -> PluginManager | None:
+        """The plugin manager specs come from (``None`` until a spec name is first used)."""
+        return self._builder.plugins
 
     # ------------------------------------------------------------------ building
 
-    def _manager(self) -> PluginManager:
-        if self.plugins is None:
-            self.plugins = PluginManager()
-        return self.plugins
-
-    def _build(self, pipeline: Pipeline) -> None:
-        for c in pipeline.components:
-            try:
-                spec = self._manager().get(c.kind, c.spec)
-            except PluginError as exc:
-                raise PluginError(f"{c.where} spec = {c.spec!r}: {exc}") from exc
-            # Checked here so that errors name the file and table; the session seed is
-            # filled in by _make, as for the Python API, unless the pipeline gives one.
-            validate_options(spec.options, c.options, f"{c.where} options")
-            options = dict(c.options)
-            if c.kind == "sensors":
-                self.add_sensor(c.spec, name=c.name, **options)
-            elif c.kind == "processors":
-                self.add_processor(c.spec, name=c.name, inputs=c.inputs, events=c.events, **options)
-            else:
-                self.add_consumer(
-                    c.spec, name=c.name, topics=c.topics, streams=c.streams, **options
-                )
-        names = {n.name for n in self._nodes}
-        for node in self._nodes:
-            for selector in node.inputs or ():
-                upstream = selector.partition(":")[0]
-                if upstream != "*" and upstream not in names:
-                    raise ConfigError(
-                        f"{pipeline.source} [{node.kind}.{node.name}] inputs: no component "
-                        f"named {upstream!r}; components: {', '.join(sorted(names))}."
-                    )
-
-    def _make(
-        self, kind: str, what: str | object, name: str | None, options: dict[str, Any]
-    ) -> tuple[object, str, Any]:
+    def _check_new(self) -> None:
         if self._state != "new":
             raise SessionError("components can only be added before start().")
-        if isinstance(what, str):
-            spec = self._manager().get(kind, what)  # type: ignore[arg-type]
-            where = f"{kind[:-1]} {name or what!r} options"
-            opts = validate_options(spec.options, options, where)
-            if "seed" in spec.options and "seed" not in options:
-                opts["seed"] = self.seed
-            obj = spec.factory(**opts)
-            if not is_component(obj, kind):
-                raise SessionError(
-                    f"the factory of {kind[:-1]} {what!r} (plugin {spec.plugin}) "
-                    f"returned {type(obj).__name__}, not a {kind[:-1]}."
-                )
-            return obj, name or what, spec
-        if not is_component(what, kind):
-            raise SessionError(f"{what!r} is not a {kind[:-1]} object or spec name.")
-        if options:
-            raise SessionError("options are only for components built from a spec name.")
-        return what, name or type(what).__name__, None
-
-    def _add(self, node: Node) -> Node:
-        if any(n.name == node.name for n in self._nodes):
-            raise ConfigError(f"two components are named {node.name!r}; names must be unique.")
-        self._nodes.append(node)
-        return node
 
     def add_sensor(
         self, sensor: str | Sensor, *, name: str | None = None, **options: Any
     ) -> Sensor:
         """Add a sensor, by spec name (with options) or as an object. Returns the sensor."""
-        obj, node_name, spec = self._make("sensors", sensor, name, options)
-        self._add(Node("sensors", node_name, obj, spec.name if spec else ""))
-        return obj  # type: ignore[return-value]
+        self._check_new()
+        return self._builder.sensor(sensor, name, options).obj
 
     def add_processor(
         self,
@@ -199,23 +134,15 @@ class Session:
         by default it takes every *sensor* stream of the types its spec accepts.
         ``input_types``/``events`` override the spec's accepted stream types/event topics;
         an event selector ``"topic@source"`` takes that topic from one component only
-        (e.g. ``"stress@fusion"``).
+        (e.g. ``"stress@fusion"``). An unknown topic raises :class:`ConfigError` naming the
+        closest ones; at :meth:`start`, an input naming no component, or inputs matching
+        no stream, raise too (see :mod:`heartmind.selectors`).
         """
-        obj, node_name, spec = self._make("processors", processor, name, options)
-        types = tuple(input_types) if input_types is not None else (spec.inputs if spec else ("*",))
-        topics = tuple(events) if events is not None else (spec.events if spec else ())
-        self._add(
-            Node(
-                "processors",
-                node_name,
-                obj,
-                spec.name if spec else "",
-                input_types=types,
-                inputs=tuple(inputs) if inputs is not None else None,
-                event_topics=topics,
-            )
+        self._check_new()
+        node = self._builder.processor(
+            processor, name, options, inputs=inputs, input_types=input_types, events=events
         )
-        return obj  # type: ignore[return-value]
+        return node.obj
 
     def add_consumer(
         self,
@@ -226,20 +153,20 @@ class Session:
         streams: Iterable[str] | None = None,
         **options: Any,
     ) -> Consumer:
-        """Add a consumer; it gets the event ``topics`` (default all) and ``streams``
-        (``"stream:<name>"``, ``"type:ECG"``, ``"stream:*"``; default: the spec's
+        """Add a consumer; it gets the events of ``topics`` (default all; ``"topic"``,
+        ``"topic@source"``, ``"*"``) and the chunks of ``streams`` (``"stream:<name>"`` or a
+        bare name, ``"type:ECG"``, ``"stream:*"``; default: the spec's
         ``ConsumerSpec.streams``, none for consumer objects)."""
-        obj, node_name, spec = self._make("consumers", consumer, name, options)
-        selectors = set(topics if topics is not None else ("*",))
-        if streams is None:
-            streams = spec.streams if spec is not None else ()
-        for s in streams:
-            selectors.add(s if s.startswith(("stream:", "type:")) else f"stream:{s}")
-        node = self._add(Node("consumers", node_name, obj, spec.name if spec else ""))
-        node.extra["selectors"] = frozenset(selectors)
-        return obj  # type: ignore[return-value]
+        self._check_new()
+        node = self._builder.consumer(consumer, name, options, topics=topics, streams=streams)
+        return node.obj
 
     # ------------------------------------------------------------------ subscribing
+
+    def _selectors(self, topics: str | Selector | Iterable[str | Selector]) -> tuple[Selector, ...]:
+        parsed = parse_many(topics, parse_selector, where="subscribe")
+        self._builder.check_topics(parsed, "subscribe")
+        return parsed
 
     def subscribe(
         self,
@@ -248,20 +175,21 @@ class Session:
         *,
         name: str | None = None,
     ) -> Subscriber:
-        """Call ``callback(item)`` for every event of ``topics`` (or chunk of a stream key).
+        """Call ``callback(item)`` for every event of ``topics`` (or chunk of a stream).
 
         ``topics``: an event topic such as ``"heart_rate"``, ``"*"`` for all events,
-        ``"stream:<name>"``/``"type:<TYPE>"``/``"stream:*"`` for chunks, or a list of these.
+        ``"stress@fusion"`` for one component's, ``"stream:<name>"``/``"type:<TYPE>"``/
+        ``"stream:*"`` for chunks, or a list of these. An unknown topic raises
+        :class:`ConfigError` naming the closest known ones ("did you mean heart_rate?").
         On a virtual clock the callback runs on the scheduler thread; in real time on its own
         delivery thread. Exceptions are logged and counted, never raised into the session.
         """
-        selectors = [topics] if isinstance(topics, str) else list(topics)
-        return self.dispatcher.subscribe(
-            name or str(getattr(callback, "__name__", "callback")),
-            selectors,
-            callback,
-            capacity=self.mailbox_size,
-        )
+        selectors = self._selectors(topics)
+        label = name or str(getattr(callback, "__name__", "callback"))
+        sub = self.dispatcher.subscribe(label, selectors, callback, capacity=self.mailbox_size)
+        if self.running and self._graph is not None:
+            self._builder.check_stream_selectors(sub.name, sub.selectors, self._streams())
+        return sub
 
     def unsubscribe(self, subscriber: Subscriber) -> None:
         """Stop delivering to a subscriber returned by :meth:`subscribe`."""
@@ -275,102 +203,37 @@ class Session:
         Subscribes immediately, so call it before :meth:`start` to miss nothing. Ends when
         the sources are done (duration reached, files and simulations finished) or the
         session stops; raises ``TimeoutError`` after ``timeout`` s without an item.
-        On a virtual clock a full iterator pauses the session (back-pressure); in real
-        time its oldest items are dropped and counted.
+        When the application reads more slowly than the session publishes and ``maxsize``
+        items are waiting: on a virtual clock the session waits (back-pressure, nothing is
+        lost); in real time the *oldest* waiting item is dropped for the new one, and
+        counted in ``stats()["subscribers"]["events-N"]``.
         """
-        q: queue.Queue[Any] = queue.Queue(maxsize)
-        virtual = self.clock_kind == "virtual"
-        closed = threading.Event()
-        holder: list[Subscriber] = []
-
-        def put(item: Any) -> None:
-            while not closed.is_set():
-                try:
-                    q.put(item, timeout=0.1) if virtual else q.put_nowait(item)
-                    return
-                except queue.Full:
-                    if not virtual:
-                        holder[0].count_drop(item)
-                        return
-
-        sub = self.subscribe(list(topics) or ["*"], put, name=f"events-{next(self._iter_ids)}")
-        holder.append(sub)
-        sub.on_end = lambda: _put_end(q, closed)
-        return self._iterate(q, sub, closed, timeout)
-
-    def _iterate(
-        self, q: queue.Queue[Any], sub: Subscriber, closed: threading.Event, timeout: float | None
-    ) -> Iterator[Any]:
-        try:
-            while True:
-                try:
-                    item = q.get(timeout=timeout)
-                except queue.Empty:
-                    raise TimeoutError(f"no event within {timeout} s") from None
-                if item is _END:
-                    return
-                yield item
-        finally:
-            closed.set()  # a scheduler blocked on a full queue goes on
-            self.dispatcher.unsubscribe(sub)
+        return iterate(
+            self.dispatcher,
+            f"events-{next(self._iter_ids)}",
+            self._selectors(list(topics) or ["*"]),
+            maxsize=maxsize,
+            virtual=self.clock.virtual,
+            timeout=timeout,
+            capacity=self.mailbox_size,
+        )
 
     def aevents(self, *topics: str, maxsize: int = 1024) -> AsyncIterator[Any]:
         """Async iterator over events of ``topics``, for asyncio applications.
 
-        Same semantics as :meth:`events`: it subscribes immediately (call it inside the
-        running event loop, before :meth:`start`, to miss nothing) and ends when the session
-        stops. The items are handed over to the running loop.
+        Same semantics as :meth:`events` (back-pressure on a virtual clock, the oldest item
+        dropped and counted in real time): it subscribes immediately (call it inside the
+        running event loop, before :meth:`start`, to miss nothing) and ends when the
+        session stops. The items are handed over to the running loop.
         """
-        loop = asyncio.get_running_loop()
-        aq: asyncio.Queue[Any] = asyncio.Queue(maxsize)
-        virtual = self.clock_kind == "virtual"
-        closed = threading.Event()
-        holder: list[Subscriber] = []
-
-        def put_nowait(item: Any) -> None:
-            try:
-                aq.put_nowait(item)
-            except asyncio.QueueFull:
-                holder[0].count_drop(item)
-
-        def put(item: Any) -> None:
-            if not virtual:
-                loop.call_soon_threadsafe(put_nowait, item)
-                return
-            future = asyncio.run_coroutine_threadsafe(aq.put(item), loop)
-            while not closed.is_set():  # back-pressure, until the iterator is closed
-                try:
-                    future.result(timeout=0.1)
-                    return
-                except concurrent.futures.TimeoutError:
-                    continue
-            future.cancel()
-
-        def end() -> None:
-            if closed.is_set():
-                return
-            # Waits in the loop for room: the end marker is never dropped. A closed loop
-            # raises RuntimeError: nobody is listening any more.
-            with contextlib.suppress(RuntimeError):
-                asyncio.run_coroutine_threadsafe(aq.put(_END), loop)
-
-        sub = self.subscribe(list(topics) or ["*"], put, name=f"aevents-{next(self._iter_ids)}")
-        holder.append(sub)
-        sub.on_end = end
-        return self._aiterate(aq, sub, closed)
-
-    async def _aiterate(
-        self, aq: asyncio.Queue[Any], sub: Subscriber, closed: threading.Event
-    ) -> AsyncIterator[Any]:
-        try:
-            while True:
-                item = await aq.get()
-                if item is _END:
-                    return
-                yield item
-        finally:
-            closed.set()  # a scheduler waiting for room in the queue goes on
-            self.dispatcher.unsubscribe(sub)
+        return async_iterate(
+            self.dispatcher,
+            f"aevents-{next(self._iter_ids)}",
+            self._selectors(list(topics) or ["*"]),
+            maxsize=maxsize,
+            virtual=self.clock.virtual,
+            capacity=self.mailbox_size,
+        )
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -384,20 +247,25 @@ class Session:
         with self._lock:
             if self._state != "new":
                 raise SessionError(f"start() on a session that is {self._state}; build a new one.")
-            sensors = [n for n in self._nodes if n.kind == "sensors"]
-            if not sensors:
-                raise SessionError("the session has no sensors; add one with add_sensor().")
-            if self.clock_kind == "virtual":
-                live = [n.name for n in sensors if getattr(n.obj, "live", True)]
-                if live:
-                    raise SessionError(
-                        f"live sensors ({', '.join(live)}) need clock='realtime'; the virtual "
-                        "clock runs only simulated and file sources."
-                    )
-            self._graph = Graph(self._nodes, self.dispatcher, self.clock)
-            self._start_components()
-            if self.clock_kind == "virtual":
-                assert isinstance(self.clock, VirtualClock)
+            virtual = isinstance(self.clock, VirtualClock)
+            self._builder.check_ready(virtual)
+            if self.plugins is not None and self.plugins.has_event_hooks():
+                self.dispatcher.subscribe(
+                    "plugin-hooks", ["*"], self.plugins.call_event, capacity=self.mailbox_size
+                )
+            nodes = self._builder.nodes
+            self._graph = Graph(nodes, self.dispatcher, self.clock)
+            self._consumer_subs = start_components(
+                self._builder,
+                self._graph,
+                self.dispatcher,
+                self.clock,
+                self.seed,
+                self.mailbox_size,
+            )
+            self._check_subscribers()
+            sensors = [n for n in nodes if n.kind == "sensors"]
+            if isinstance(self.clock, VirtualClock):
                 self._runner = VirtualRunner(self._graph, sensors, self.clock, self.duration)
             else:
                 self._runner = RealtimeRunner(
@@ -415,44 +283,17 @@ class Session:
             )
         return self
 
-    def _start_components(self) -> None:
-        manager = self.plugins
-        if manager is not None and manager.has_event_hooks():
-            self.dispatcher.subscribe(
-                "plugin-hooks", ["*"], manager.call_event, capacity=self.mailbox_size
-            )
-        started: list[Node] = []
-        kinds = ("sensors", "processors", "consumers")
-        order = sorted(self._nodes, key=lambda n: kinds.index(n.kind))
-        assert self._graph is not None
-        try:
-            for node in order:
-                inputs: tuple[StreamInfo, ...] = ()
-                if node.kind == "processors":
-                    inputs = tuple(
-                        info
-                        for s in order
-                        if s.kind == "sensors"
-                        for info in s.obj.streams
-                        if self._graph.wants(node, s.name, info.type)
-                    )
-                node.obj.start(
-                    Context(name=node.name, clock=self.clock, inputs=inputs, seed=self.seed)
-                )
-                started.append(node)
-                if node.kind == "consumers":
-                    self._consumer_subs.append(
-                        self.dispatcher.subscribe(
-                            node.name,
-                            node.extra["selectors"],
-                            _consumer_callback(node.obj),
-                            capacity=max(self.mailbox_size, 65536),
-                        )
-                    )
-        except Exception:
-            for node in reversed(started):
-                _safe_stop(node)
-            raise
+    def _streams(self) -> list[tuple[str, Any]]:
+        return [
+            (n.name, i) for n in self._builder.nodes if n.kind == "sensors" for i in n.obj.streams
+        ]
+
+    def _check_subscribers(self) -> None:
+        streams = self._streams()
+        consumers = set(map(id, self._consumer_subs))
+        for sub in self.dispatcher.subscribers:
+            if id(sub) not in consumers:
+                self._builder.check_stream_selectors(sub.name, sub.selectors, streams)
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the sources end or the duration is reached; True if they did."""
@@ -480,13 +321,14 @@ class Session:
             self._state = "stopped"
         assert self._runner is not None
         self._runner.stop(timeout)
-        for node in self._nodes:
+        nodes = self._builder.nodes
+        for node in nodes:
             if node.kind == "sensors":
-                _safe_stop(node)
+                stop_component(node)
         self.dispatcher.close(timeout)
-        for node in self._nodes:
+        for node in nodes:
             if node.kind != "sensors":
-                _safe_stop(node)
+                stop_component(node)
         self.dispatcher.end_all()
         self._log_drops()
 
@@ -528,21 +370,27 @@ class Session:
         return max(0.0, self.clock.now() - self._runner.t0)
 
     def stats(self) -> dict[str, Any]:
-        """Counters: per sensor (chunks, samples, drops), per subscriber (delivered,
-        dropped, errors), per processor (errors), and totals."""
+        """Counters: per sensor (chunks, samples, events, dropped_*, read_errors,
+        last_error), per subscriber (delivered, dropped_*, errors, last_error), per
+        processor (errors, disabled, last_error), and totals (``events``, ``chunks``,
+        ``dropped``)."""
         runner = self._runner
+        subscribers = list(self.dispatcher.subscribers)
+        subscribers += [s for s in self._consumer_subs if s not in subscribers]
         out: dict[str, Any] = {
             "clock": self.clock_kind,
             "utc_offset": self.clock.utc_offset,
             "now": self.clock.now(),
-            "sensors": {k: v.to_dict() for k, v in runner.stats.items()} if runner else {},
-            "subscribers": {s.name: s.stats.to_dict() for s in self.dispatcher.subscribers},
-            "processors": {n.name: n.stats() for n in self._nodes if n.kind == "processors"},
+            "sensors": {k: v.sensor_dict() for k, v in runner.stats.items()} if runner else {},
+            "subscribers": {},
+            "processors": {
+                n.name: n.stats() for n in self._builder.nodes if n.kind == "processors"
+            },
             "events": self._graph.events_published if self._graph else 0,
             "chunks": self._graph.chunks_published if self._graph else 0,
         }
-        for sub in self._consumer_subs:
-            out["subscribers"].setdefault(sub.name, sub.stats.to_dict())
+        for sub in subscribers:
+            out["subscribers"].setdefault(sub.name, sub.stats.subscriber_dict())
         out["dropped"] = sum(
             v["dropped_chunks"] + v["dropped_events"] for v in out["sensors"].values()
         ) + sum(v["dropped_chunks"] + v["dropped_events"] for v in out["subscribers"].values())
@@ -556,27 +404,12 @@ class Session:
             )
 
 
-def _consumer_callback(consumer: Consumer) -> Callable[[Any], None]:
-    def deliver(item: Any) -> None:
-        if isinstance(item, Chunk):
-            consumer.on_chunk(item)
-        elif isinstance(item, Event):
-            consumer.on_event(item)
-
-    return deliver
-
-
-def _put_end(q: queue.Queue[Any], closed: threading.Event) -> None:
-    while not closed.is_set():
-        try:
-            q.put(_END, timeout=0.1)
-            return
-        except queue.Full:
-            continue
-
-
-def _safe_stop(node: Node) -> None:
-    try:
-        node.obj.stop()
-    except Exception as exc:
-        log.warning("%s %s raised in stop(): %s", node.kind[:-1], node.name, exc)
+def _make_clock(kind: str, start: str | None) -> Clock:
+    """The session clock: a :class:`VirtualClock` from ``start``, or the real one."""
+    if kind == "virtual":
+        return VirtualClock(start or _DEFAULT_START)
+    if kind != "realtime":
+        raise ConfigError(f"clock = {kind!r}: use 'virtual' or 'realtime'.")
+    if start:
+        raise ConfigError("start is only for the virtual clock; a real-time session starts now.")
+    return RealClock()

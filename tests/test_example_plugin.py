@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -309,3 +310,80 @@ def test_cli_runs_the_example_csv_heart_rate_pipeline(dist_version: str) -> None
     beats = beats[beats < sample.DURATION]
     true_bpm = 60.0 / float(np.mean(np.diff(beats)))
     assert float(np.median([e.bpm for e in rates])) == pytest.approx(true_bpm, abs=2.0)
+
+
+# ------------------------------------------------------------------------ the processor
+
+
+def test_rms_processor_is_declared_and_loads_lazily(dist_version: str) -> None:
+    pm = PluginManager(only=["csv"], strict=True)
+    spec = pm.get("processors", "signal-rms")
+    assert (spec.plugin, spec.inputs, spec.outputs) == ("csv", ("*",), ("signal_rms",))
+    assert set(spec.option_schema()) == {"window"}
+    code = (
+        "import sys, heartmind; pm = heartmind.PluginManager(only=['csv'], strict=True); "
+        "pm.report(); from heartmind.events import event_types; "
+        "print('heartmind_csv._rms' in sys.modules, 'signal_rms' in event_types())"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert out.stdout.split() == ["False", "True"]  # event type registered, processor not loaded
+
+
+@pytest.mark.parametrize("window", [0.3, 2.0])
+def test_rms_processor_equals_its_offline_twin(dist_version: str, window: float) -> None:
+    import heartmind_csv
+    from heartmind_csv.api import window_rms
+    from heartmind_csv.events import SignalRMS
+
+    path = heartmind_csv.sample_path()
+    session = Session(clock="virtual")
+    session.add_sensor("csv-file", name="file", path=str(path), units="mV", chunk_duration=0.07)
+    session.add_processor("signal-rms", name="rms", window=window)
+    events: list[SignalRMS] = []
+    session.subscribe("signal_rms", events.append)  # type: ignore[arg-type]
+    session.run()
+    expected = np.loadtxt(path, delimiter=",", skiprows=1)
+    times, rms = window_rms(expected[:, 1:], 250.0, window)
+    assert len(events) == len(times) == int(10.0 // window)
+    np.testing.assert_allclose([e.timestamp for e in events], times, rtol=0, atol=1e-9)
+    np.testing.assert_allclose([e.rms for e in events], rms, rtol=1e-12)
+    first = events[0]
+    assert (first.source, first.stream, first.channels) == ("rms", "ecg_250hz", ("ECG",))
+    assert first.window == pytest.approx(window) and 0.05 < first.rms[0] < 1.0  # mV
+    heartmind.event_from_json(first.to_json())  # serializes and reads back
+
+
+def test_rms_processor_restarts_a_stream_after_a_gap(tmp_path: Path) -> None:
+    text = "".join(f"{t / 10:.1f},1\n" for t in range(10))  # 1 s at 10 Hz, value 1 ...
+    text += "".join(f"{3 + t / 10:.1f},3\n" for t in range(10))  # ... a 2-s gap, value 3
+    session = Session(clock="virtual")
+    session.add_sensor("csv-file", path=_write(tmp_path / "g.csv", text), chunk_duration=0.5)
+    session.add_processor("signal-rms", window=0.6)
+    events: list[Any] = []
+    session.subscribe("signal_rms", events.append)
+    session.run()
+    # the gap falls between two 0.5-s chunks: windows restart there, [0, 0.5] and
+    # [3.0, 3.5]; the incomplete ones are left out
+    assert [(round(e.timestamp, 6), e.rms) for e in events] == [(0.5, (1.0,)), (3.5, (3.0,))]
+
+
+# ------------------------------------------------------------------------ the guide's code
+
+
+GUIDE = ROOT / "docs" / "plugin-author-guide.md"
+_INCLUDED = re.compile(r"<!-- (file|excerpt): (\S+) -->\n```python\n(.*?)```", re.S)
+
+
+def test_the_guide_shows_the_example_files_verbatim() -> None:
+    """Code blocks marked ``<!-- file: PATH -->`` are that file; ``excerpt:`` a part of it."""
+    blocks = _INCLUDED.findall(GUIDE.read_text(encoding="utf-8"))
+    files = {path for kind, path, _ in blocks if kind == "file"}
+    assert "examples/heartmind-csv/heartmind_csv/_rms.py" in files, blocks
+    for kind, path, code in blocks:
+        text = (ROOT / path).read_text(encoding="utf-8")
+        if kind == "file":
+            assert code == text, f"{GUIDE.name}: the block of {path} differs from the file"
+        else:
+            assert code in text, f"{GUIDE.name}: the excerpt of {path} is not in the file"

@@ -14,7 +14,7 @@ from typing import Any
 from heartmind.errors import ConfigError
 from heartmind.extras import require
 
-from ._ics import icalendar
+from ._ics_read import icalendar
 
 __all__ = ["CalDAVSource", "fetch", "push"]
 

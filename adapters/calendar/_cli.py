@@ -69,7 +69,7 @@ def run(args: argparse.Namespace, manager: Any = None) -> int:
 
     stop_on_signals()
     if args.calendar_command == "undo":
-        from ._write import restore
+        from ._ics_write import restore
 
         target = restore(args.undo_file, force=args.force)
         print(f"restored {target} from {args.undo_file}")
@@ -78,7 +78,7 @@ def run(args: argparse.Namespace, manager: Any = None) -> int:
 
 
 def _options(args: argparse.Namespace) -> Any:
-    from ._model import PolicyOptions, WorkingHours
+    from ._types import PolicyOptions, WorkingHours
 
     return PolicyOptions(
         enter=args.enter,
@@ -91,9 +91,11 @@ def _options(args: argparse.Namespace) -> Any:
 
 
 def _plan(args: argparse.Namespace) -> int:
-    from ._engine import format_plan, plan_calendar
-    from ._stress import parse_time, read_stress_jsonl
-    from ._write import write_private, write_undo
+    from heartmind.files import write_private
+
+    from ._ics_write import write_undo
+    from ._planning import format_plan, plan_calendar
+    from ._stress_periods import parse_time, read_stress_jsonl
 
     now = parse_time(args.now, "--now") if args.now else datetime.now(UTC)
     samples = read_stress_jsonl(args.stress)

@@ -10,7 +10,7 @@ the options, :func:`plan` proposes
   work for which no slot exists;
 * one short **recovery break** per high-stress period, in its first free time.
 
-Guarantees (tested property-based with :func:`.checks.check_plan`): nothing moved or
+Guarantees (tested property-based with :func:`.api.check_plan`): nothing moved or
 inserted overlaps anything busy (transparent events do not block where they are, but moved
 work holds its new slot), nothing is placed before ``now``, deadlines hold,
 fixed events are never touched, new times lie inside working hours, and an occurrence
@@ -24,7 +24,7 @@ import math
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta, tzinfo
 
-from ._model import Change, Item, Period, Plan, PolicyOptions, WorkingHours
+from ._types import Change, Item, Period, Plan, PolicyOptions, WorkingHours
 
 __all__ = ["find_slot", "plan"]
 
@@ -47,7 +47,7 @@ def plan(
     items
         Occurrences overlapping the horizon (aware datetimes).
     periods
-        High-stress periods (see :func:`._stress.high_periods`).
+        High-stress periods (see :func:`._stress_periods.high_periods`).
     now
         Current time: nothing is moved before it, and occurrences that already started
         stay where they are.

@@ -19,8 +19,8 @@ from heartmind.errors import ConfigError
 from heartmind.events import CalendarChange, Event, Stress
 from heartmind.streams import Chunk
 
-from ._model import Change, PolicyOptions, WorkingHours, iso
-from ._stress import Sample, high_periods, parse_time
+from ._stress_periods import Sample, high_periods, parse_time
+from ._types import Change, PolicyOptions, WorkingHours, iso
 
 __all__ = ["CalendarProcessor"]
 
@@ -112,8 +112,10 @@ class CalendarProcessor(Processor):
         return parse_time(self._context.clock.iso(event.timestamp), "clock").astimezone(UTC)
 
     def _plan(self, now: datetime, timestamp: float) -> list[Output]:
-        from ._engine import plan_calendar
-        from ._write import write_private, write_undo
+        from heartmind.files import write_private
+
+        from ._ics_write import write_undo
+        from ._planning import plan_calendar
 
         original = self.ics.read_bytes()
         result = plan_calendar(

@@ -19,30 +19,7 @@ from ..plugin_manager import PluginManager
 from ..session import Session
 from .progress import RunProgress
 
-__all__ = ["events", "plugins", "run"]
-
-
-def plugins(args: argparse.Namespace, manager: PluginManager) -> int:
-    """``heartmind plugins``: every plugin, its version, what it provides, failures."""
-    records = manager.report()
-    if args.json:
-        print(json.dumps([r.to_dict() for r in records], indent=2))
-        return 0
-    table = Table(title="heartmind plugins")
-    for column in ("plugin", "version", "status", "provides", "problems"):
-        table.add_column(column, overflow="fold")
-    for r in records:
-        provides = "; ".join(f"{k}: {', '.join(v)}" for k, v in r.provides.items() if v)
-        if r.event_hook:
-            provides = f"{provides}; event hook" if provides else "event hook"
-        status = {
-            "loaded": "[green]loaded",
-            "failed": "[red]failed",
-            "disabled": "[yellow]disabled",
-        }[r.status]
-        table.add_row(r.name, r.version or "-", status, provides or "-", "\n".join(r.errors) or "-")
-    Console().print(table)
-    return 1 if any(r.status == "failed" for r in records) else 0
+__all__ = ["events", "run"]
 
 
 def events(args: argparse.Namespace, manager: PluginManager) -> int:

@@ -1,13 +1,15 @@
 """The ``heartmind`` command line.
 
     heartmind --version
-    heartmind plugins [--json]
+    heartmind plugins [NAME] [--json]
     heartmind events [--json]
     heartmind run PIPELINE.toml [--duration S] [--fast | --realtime] [--start ISO]
                   [--seed N] [--events pretty|jsonl|none]
 
-Global options (before the command): ``--plugins a,b`` loads only those plugins,
-``--disable-plugin NAME`` (repeatable) skips one, ``-v`` shows debug logs.
+Global options (before the command): ``--plugins a,b`` loads only those plugins (an
+unknown name is an error), ``--disable-plugin NAME`` (repeatable) skips one, ``-v`` shows
+more logs. ``HEARTMIND_TRACE_PLUGINS=1`` logs every plugin hook call on standard error.
+Also runs as ``python -m heartmind``.
 Events go to standard output; logs, progress and summaries go to standard error.
 """
 
@@ -23,6 +25,7 @@ from .. import __version__
 from ..errors import HeartmindError, PluginError
 from ..plugin_manager import PluginManager
 from . import commands
+from .plugins import plugins as plugins_command
 
 __all__ = ["build_parser", "main"]
 
@@ -64,14 +67,29 @@ def build_parser(manager: PluginManager | None = None) -> argparse.ArgumentParse
     _global_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("plugins", help="list plugins, what they provide and load failures")
+    p = sub.add_parser(
+        "plugins",
+        help="list plugins, what they provide and load failures; or describe one spec",
+        description="Without NAME: every plugin, its version, what it provides and why it "
+        "failed. With NAME (a spec such as heart-rate, or a plugin such as cardiac): its "
+        "inputs, outputs and options (type, unit, default, range, choices, help).",
+    )
+    p.add_argument("name", nargs="?", metavar="NAME", help="a spec or plugin to describe")
     p.add_argument("--json", action="store_true", help="machine-readable output")
-    p.set_defaults(func=commands.plugins)
+    p.set_defaults(func=plugins_command)
 
     p = sub.add_parser("events", help="show the event types and their fields (schema)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=commands.events)
 
+    _add_run_command(sub)
+    if manager is not None:
+        _add_plugin_commands(sub, manager)
+    return parser
+
+
+def _add_run_command(sub: Any) -> None:
+    """``heartmind run PIPELINE.toml`` and its options."""
     p = sub.add_parser("run", help="run a pipeline file (TOML)")
     p.add_argument("pipeline", help="pipeline TOML file")
     p.add_argument(
@@ -104,9 +122,6 @@ def build_parser(manager: PluginManager | None = None) -> argparse.ArgumentParse
         "adds a console consumer if the file has none)",
     )
     p.set_defaults(func=commands.run)
-    if manager is not None:
-        _add_plugin_commands(sub, manager)
-    return parser
 
 
 def _add_plugin_commands(sub: Any, manager: PluginManager) -> None:

@@ -324,7 +324,7 @@ def rr_series(
     """Beat times and RR intervals of a subject, whole timeline or one segment.
 
     Uses the ground-truth beats of synthetic subjects; otherwise detects R peaks in the
-    ECG with the cardiac plugin (``heartmind.plugins.cardiac.ecg.ecg_peaks``, imported
+    ECG with the cardiac plugin (``heartmind.plugins.cardiac.api.ecg_peaks``, imported
     here, when needed).
 
     Parameters
@@ -356,7 +356,7 @@ def rr_series(
 def _detect(subject: Subject, signal: str, channel: int, start: float, end: float) -> FloatArray:
     """R-peak times (s) found in the ECG between ``start`` and ``end`` s."""
     try:
-        from heartmind.plugins.cardiac.ecg import ecg_peaks
+        from heartmind.plugins.cardiac.api import ecg_peaks
     except ImportError as exc:  # pragma: no cover - the cardiac plugin ships with heartmind
         raise DatasetError(
             f"rr_series needs the cardiac plugin to find R peaks ({exc}); reinstall heartmind."

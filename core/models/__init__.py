@@ -16,6 +16,21 @@ of an unknown kind, or feeding a model an input it was not trained for gives a c
 
 from __future__ import annotations
 
+import importlib
+from typing import Any
+
 from .base import FORMAT_VERSION, Model, ModelError, ModelInfo, load_model, model_kinds
 
 __all__ = ["FORMAT_VERSION", "Model", "ModelError", "ModelInfo", "load_model", "model_kinds"]
+
+# The model kit (docs/models.md): metrics, splits, confidence, calibration, torch_utils,
+# explain, training (+ training_data, early_stopping, progress), checkpoint, distributed.
+# Loaded on first use, so importing heartmind.models imports neither torch nor scipy.
+_KIT = {"calibration", "checkpoint", "confidence", "distributed", "early_stopping", "explain"}
+_KIT |= {"metrics", "progress", "splits", "torch_utils", "training", "training_data"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _KIT:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

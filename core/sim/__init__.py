@@ -9,6 +9,9 @@ and face streams, each with its ground truth. Seeded, deterministic, streamable 
         ...
     ecg, beats = simulate_ecg(60.0, sampling_rate=500, seed=1)
 
+The clinical 12-lead ECG simulator (rhythms, ectopy, conditions, noise, beat-level truth)
+is the subpackage :mod:`heartmind.sim.ecg` (docs/simulator-ecg.md).
+
 Nothing is downloaded; only numpy and scipy are used.
 """
 

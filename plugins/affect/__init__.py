@@ -42,9 +42,10 @@ HEART_EMOTION_OPTIONS: dict[str, Option] = {
         "seconds of sample time between Emotion events (s; <= 1 for >= 1 Hz)",
         min=0.05,
         max=1.0,
+        unit="s",
     ),
     "window": Option(
-        float, 0.0, "trailing window of beats (s); 0 = the model's own window", min=0.0
+        float, 0.0, "trailing window of beats (s); 0 = the model's own window", min=0.0, unit="s"
     ),
     "baseline": Option(
         float,
@@ -53,6 +54,7 @@ HEART_EMOTION_OPTIONS: dict[str, Option] = {
         "0 = the model's population baseline",
         min=0.0,
         max=3600.0,
+        unit="s",
     ),
 }
 

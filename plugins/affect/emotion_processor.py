@@ -117,7 +117,7 @@ class HeartEmotionProcessor(Processor):
     def process(self, chunk: Chunk) -> Iterable[Output]:
         """ECG chunks routed here: detect beats (cardiac plugin), then as ``on_event``."""
         if self._detector is None:
-            from heartmind.plugins.cardiac.processor import HeartRateProcessor
+            from heartmind.plugins.cardiac.api import HeartRateProcessor
 
             self._detector = HeartRateProcessor(hr_interval=3600.0)
         out: list[Output] = []

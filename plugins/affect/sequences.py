@@ -19,7 +19,7 @@ HRV definitions (vectorised, in ms, over the NN intervals of the window): SDNN w
 of successive differences > 50 ms (%); LF/HF from a Welch periodogram of the NN series
 resampled to 4 Hz (LF 0.04–0.15 Hz, HF 0.15–0.4 Hz). With 60 s windows LF is only roughly
 resolved; the value is a feature here, not a clinical HRV report (see
-:mod:`heartmind.plugins.cardiac.hrv` for that).
+:mod:`heartmind.plugins.cardiac.api` for that).
 """
 
 from __future__ import annotations

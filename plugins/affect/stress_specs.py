@@ -25,19 +25,28 @@ STRESS_OPTIONS: dict[str, Option] = {
         "0 needs an existing calibration_file",
         min=0.0,
         max=86400.0,
+        unit="s",
     ),
     "calibration_file": Option(
         str, "", "JSON baseline: read if it exists, else written (mode 0600) after the rest"
     ),
     "model": Option(str, "", "stress-logistic .hmm model; default: the z-score model"),
     "interval": Option(
-        float, 0.0, "least s between Stress events of a stream; 0 = every HRV update", min=0.0
+        float,
+        0.0,
+        "least s between Stress events of a stream; 0 = every HRV update",
+        min=0.0,
+        unit="s",
     ),
     "drift": Option(
-        float, 1800.0, "time constant of the baseline drift EWMA (s); 0 = no drift", min=0.0
+        float,
+        1800.0,
+        "time constant of the baseline drift EWMA (s); 0 = no drift",
+        min=0.0,
+        unit="s",
     ),
     "max_drift": Option(
-        float, 1.0, "largest baseline drift, in baseline standard deviations", min=0.0
+        float, 1.0, "largest baseline drift, in baseline standard deviations", min=0.0, unit="SD"
     ),
     "drift_below": Option(
         float, 1 / 3, "the baseline drifts only while the level is below this", min=0, max=1
@@ -47,9 +56,11 @@ STRESS_OPTIONS: dict[str, Option] = {
 #: Options of the ``fusion`` processor.
 FUSION_OPTIONS: dict[str, Option] = {
     "timeout": Option(
-        float, 90.0, "a source silent this long (s) is dropped from the mix", min=0.1
+        float, 90.0, "a source silent this long (s) is dropped from the mix", min=0.1, unit="s"
     ),
-    "interval": Option(float, 1.0, "least s between fused events of a topic; 0 = all", min=0.0),
+    "interval": Option(
+        float, 1.0, "least s between fused events of a topic; 0 = all", min=0.0, unit="s"
+    ),
     "weights": Option(dict, {}, "prior weight per modality, e.g. {heart = 1.0, behaviour = 0.5}"),
     "quality_streams": Option(
         dict, {}, "SignalQuality stream glob -> modality; default: *ECG*/*PPG*/*RADAR* = heart"

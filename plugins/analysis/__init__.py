@@ -25,21 +25,14 @@ from heartmind.specs import CommandSpec
 
 __all__ = ["heartmind_commands"]
 
-#: Names re-exported lazily from :mod:`.api`.
-_API = (
-    "ANALYSED_TYPES",
-    "AnalysisResult",
-    "EventCollector",
-    "analyze",
-    "load_recording",
-    "run_processors",
-    "summarise",
-)
-
 
 def __getattr__(name: str) -> Any:
-    if name in _API:
-        return getattr(importlib.import_module(".api", __name__), name)
+    """Lazily re-export the names of :mod:`.api` (loaded on first use), e.g.
+    ``from heartmind.plugins.analysis import analyze``."""
+    if not name.startswith("_"):
+        api = importlib.import_module(".api", __name__)
+        if name in api.__all__:
+            return getattr(api, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

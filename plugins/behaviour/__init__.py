@@ -28,8 +28,8 @@ if TYPE_CHECKING:
 
 __all__ = ["EMOTION_OPTIONS", "FEATURES_OPTIONS", "SENSOR_OPTIONS"]
 
-_WINDOW = Option(float, 60.0, "feature window length (s)", min=0.5, max=3600.0)
-_STEP = Option(float, 10.0, "step between feature windows (s)", min=0.1, max=3600.0)
+_WINDOW = Option(float, 60.0, "feature window length (s)", min=0.5, max=3600.0, unit="s")
+_STEP = Option(float, 10.0, "step between feature windows (s)", min=0.1, max=3600.0, unit="s")
 
 #: Options of the ``keyboard`` and ``mouse`` sensors.
 SENSOR_OPTIONS: dict[str, Option] = {
@@ -56,7 +56,12 @@ FEATURES_OPTIONS: dict[str, Option] = {"window": _WINDOW, "step": _STEP}
 EMOTION_OPTIONS: dict[str, Option] = {
     "model": Option(str, "", "behaviour-linear .hmm file; default: bundled synthetic model"),
     "baseline": Option(
-        float, 120.0, "s of feature windows forming the user's baseline", min=0.0, max=86400.0
+        float,
+        120.0,
+        "s of feature windows forming the user's baseline",
+        min=0.0,
+        max=86400.0,
+        unit="s",
     ),
     "baseline_file": Option(
         str, "", "JSON of the user's baseline: read if present, else written (mode 0600)"

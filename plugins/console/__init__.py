@@ -2,15 +2,21 @@
 
 ``console`` prints events readably (or as JSON lines) on standard output; ``jsonl`` appends
 them to a file, one JSON object per line, created with user-only permissions (0600).
+
+Files: this module declares the specs only; ``api`` holds ``format_event`` (re-exported
+here lazily), ``_consumers`` the consumer classes, imported when a consumer is built.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator
 from typing import Any
 
 import heartmind
 from heartmind import ConsumerSpec, Option
+
+__all__ = ["heartmind_consumers"]
 
 
 @heartmind.hookimpl
@@ -49,3 +55,13 @@ def _jsonl(**options: Any) -> heartmind.Consumer:
     from ._consumers import JsonlConsumer
 
     return JsonlConsumer(**options)
+
+
+def __getattr__(name: str) -> Any:
+    """Lazily re-export the names of :mod:`.api` (loaded on first use), e.g.
+    ``from heartmind.plugins.console import format_event``."""
+    if not name.startswith("_"):
+        api = importlib.import_module(".api", __name__)
+        if name in api.__all__:
+            return getattr(api, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from dataclasses import fields
 from pathlib import Path
 from typing import IO
 
@@ -12,31 +11,9 @@ from heartmind.components import Consumer, Context
 from heartmind.events import Event
 from heartmind.files import open_private
 
-__all__ = ["ConsoleConsumer", "JsonlConsumer", "format_event", "open_private"]
+from .api import format_event
 
-_BASE_FIELDS = {"timestamp", "source", "time"}
-
-
-def format_event(event: Event) -> str:
-    """One readable line: UTC time of day, topic, the event's own fields, source.
-
-    Numbers are rounded for reading (the JSON output keeps full precision).
-    """
-    clock = event.time[11:23] if len(event.time) >= 23 else f"{event.timestamp:.3f}s"
-    parts = []
-    for f in fields(event):
-        if f.name in _BASE_FIELDS:
-            continue
-        value = getattr(event, f.name)
-        if value is None or value == "":
-            continue
-        unit = f.metadata.get("unit", "")
-        if isinstance(value, float):
-            text = f"{value:.3g}" if abs(value) < 1 else f"{value:.1f}"
-        else:
-            text = str(value)
-        parts.append(f"{f.name}={text}{unit if unit != f.name else ''}")
-    return f"{clock}  {event.topic:<16} {' '.join(parts)}  [{event.source}]"
+__all__ = ["ConsoleConsumer", "JsonlConsumer"]
 
 
 class ConsoleConsumer(Consumer):

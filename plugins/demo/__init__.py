@@ -7,7 +7,9 @@ processor and the XDF recorder — on a virtual clock set to the day of the bund
 calendar. It shows live progress and writes a recording, the events, the proposed calendar,
 its diff and a one-page figure. See ``docs/demo.md``.
 
-Importing this module is cheap: numpy, rich, matplotlib and icalendar load in the command.
+The plugin declares the command only; its modules are private, and it uses the calendar
+adapter through :mod:`heartmind.adapters.calendar.api`. Importing this package is cheap:
+rich, matplotlib and icalendar load in the command.
 """
 
 from __future__ import annotations
@@ -23,13 +25,13 @@ __all__ = ["heartmind_commands"]
 
 
 def _configure(parser: argparse.ArgumentParser) -> None:
-    from .cli import configure
+    from ._cli import configure
 
     configure(parser)
 
 
 def _run(args: argparse.Namespace, manager: Any) -> int:
-    from .cli import run
+    from ._cli import run
 
     return run(args, manager)
 

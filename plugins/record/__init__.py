@@ -6,11 +6,13 @@
 * ``heartmind info FILE.xdf``: summarises a recording.
 
 Importing this module is cheap: the writer, pylsl and rich load in the factories. The
-recorder class is public in :mod:`heartmind.plugins.record.api`.
+recorder class is public in :mod:`heartmind.plugins.record.api` (re-exported here lazily:
+``from heartmind.plugins.record import XdfRecorder``).
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -29,10 +31,12 @@ RECORDER_OPTIONS: dict[str, Option] = {
         bool, True, "record events as the JSON marker stream 'heartmind-events'"
     ),
     "flush_interval": Option(
-        float, 0.5, "longest wait before data is handed to the OS, s", min=0.0, max=1.0
+        float, 0.5, "longest wait before data is handed to the OS, s", min=0.0, max=1.0, unit="s"
     ),
     "fsync": Option(bool, False, "fsync on every flush (survives power loss), slower"),
-    "offset_interval": Option(float, 5.0, "sample time between ClockOffset chunks, s", min=0.1),
+    "offset_interval": Option(
+        float, 5.0, "sample time between ClockOffset chunks, s", min=0.1, unit="s"
+    ),
 }
 
 
@@ -41,6 +45,15 @@ def open_recorder(**options: Any) -> XdfRecorder:
     from ._recorder import XdfRecorder
 
     return XdfRecorder(**options)
+
+
+def __getattr__(name: str) -> Any:
+    """Lazily re-export the names of :mod:`.api` (loaded on first use)."""
+    if not name.startswith("_"):
+        api = importlib.import_module(".api", __name__)
+        if name in api.__all__:
+            return getattr(api, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @heartmind.hookimpl

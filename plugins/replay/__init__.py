@@ -36,7 +36,9 @@ OPTIONS: dict[str, Option] = {
     "keep_timestamps": Option(
         bool, False, "keep the file's timestamps exactly instead of starting at the session's now"
     ),
-    "chunk_duration": Option(float, 0.1, "length of each chunk in s", min=0.001, max=60.0),
+    "chunk_duration": Option(
+        float, 0.1, "length of each chunk in s", min=0.001, max=60.0, unit="s"
+    ),
     "speed": Option(
         float,
         1.0,

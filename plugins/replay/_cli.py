@@ -121,10 +121,14 @@ def _components(args: argparse.Namespace, speed: float | None) -> Pipeline:
 
 def _rewire(inputs: tuple[str, ...], removed: set[str]) -> tuple[str, ...]:
     """Point processor inputs that named a replaced sensor at the replay sensor."""
+    from dataclasses import replace
+
+    from heartmind.selectors import parse_input
+
     out: list[str] = []
-    for selector in inputs:
-        name, sep, kind = selector.partition(":")
-        new = f"{SENSOR_NAME}{sep}{kind}" if name in removed else selector
+    for text in inputs:
+        selector = parse_input(text)
+        new = str(replace(selector, name=SENSOR_NAME)) if selector.name in removed else text
         if new not in out:
             out.append(new)
     return tuple(out)

@@ -1,6 +1,9 @@
 """Built-in simulator sensor: a scripted participant (``heartmind.sim``) as a heartmind sensor.
 
-Importing this module is cheap; numpy/scipy and the simulator load in the factory.
+Declares the ``simulator`` sensor and the ``heartmind simulate`` command (the participant
+as real LSL outlets). Importing this package is cheap; scipy and the simulator load in the
+factory. Code that builds on the sensor (a subclass, the LSL publisher) uses
+:mod:`heartmind.plugins.simulator.api`.
 
     session = heartmind.Session(clock="virtual", seed=1)
     session.add_sensor("simulator", modalities=["ECG", "PPG"], state="rest-stress-recovery")
@@ -21,7 +24,7 @@ _MODALITIES = ("ECG", "PPG", "EDA", "RSP", "EEG", "RADAR", "FACE", "KEYS", "MOUS
 
 
 def _rate(default: float, what: str) -> Option:
-    return Option(float, default, f"{what} sampling rate in Hz", min=0.1, max=100_000.0)
+    return Option(float, default, f"{what} sampling rate in Hz", min=0.1, max=100_000.0, unit="Hz")
 
 
 #: Options of the ``simulator`` sensor (see docs/plugins/simulator.md).
@@ -33,18 +36,26 @@ OPTIONS: dict[str, Option] = {
         str, "rest-stress-recovery", "bundled state script name or path to a TOML script"
     ),
     "seed": Option(int, -1, "random seed; -1 uses the session's seed", min=-1),
-    "chunk_duration": Option(float, 0.25, "length of each chunk in s", min=0.01, max=60.0),
-    "duration": Option(float, 0.0, "length of the simulation in s; 0 runs until stopped", min=0),
-    "snr_db": Option(float, None, "signal-to-noise ratio in dB; leave out for clean signals"),
+    "chunk_duration": Option(
+        float, 0.25, "length of each chunk in s", min=0.01, max=60.0, unit="s"
+    ),
+    "duration": Option(
+        float, 0.0, "length of the simulation in s; 0 runs until stopped", min=0, unit="s"
+    ),
+    "snr_db": Option(
+        float, None, "signal-to-noise ratio in dB; leave out for clean signals", unit="dB"
+    ),
     "noise": Option(
         list,
         ["baseline", "powerline", "emg"],
         "noise types: baseline, powerline, emg, motion, pops",
         item=str,
     ),
-    "powerline_hz": Option(float, 50.0, "mains frequency in Hz", choices=(50.0, 60.0)),
+    "powerline_hz": Option(float, 50.0, "mains frequency in Hz", choices=(50.0, 60.0), unit="Hz"),
     "ectopic_rate": Option(float, 0.0, "probability of a premature beat", min=0.0, max=0.3),
-    "ptt": Option(float, 0.25, "pulse arrival time, R peak to PPG upstroke, in s", min=0.05),
+    "ptt": Option(
+        float, 0.25, "pulse arrival time, R peak to PPG upstroke, in s", min=0.05, unit="s"
+    ),
     "eeg_channels": Option(int, 32, "number of EEG channels (10-20 names)", min=1, max=64),
     "truth": Option(bool, True, "also emit BEATS, STATE and MARKERS ground-truth streams"),
     "name_prefix": Option(str, "sim", "streams are named <name_prefix>-<TYPE>"),
@@ -81,7 +92,7 @@ def _open(**options: Any) -> Sensor:
 @heartmind.hookimpl
 def heartmind_commands() -> Iterator[CommandSpec]:
     """Declare ``heartmind simulate`` (simulated devices as real LSL outlets)."""
-    from .cli import configure, run
+    from ._cli import configure, run
 
     yield CommandSpec(
         name="simulate",

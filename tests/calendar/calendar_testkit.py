@@ -5,16 +5,19 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import icalendar
 
-from heartmind.adapters.calendar._engine import Result, plan_calendar
-from heartmind.adapters.calendar._model import PolicyOptions
+from heartmind.adapters.calendar.api import (
+    PlanResult,
+    PolicyOptions,
+    plan_calendar,
+    sample_calendar,
+)
 
-SAMPLE = Path(str(resources.files("heartmind.adapters.calendar") / "data" / "sample-workday.ics"))
+SAMPLE = sample_calendar()
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)  # 10:00 in Berlin, Tuesday
 ME = ("you@example.org",)
 
@@ -48,7 +51,7 @@ def write_jsonl(path: Path, samples: Sequence[tuple[datetime, float]]) -> Path:
     return path
 
 
-def run_plan(data: bytes, samples: Sequence[Any], now: datetime = NOW, **kw: Any) -> Result:
+def run_plan(data: bytes, samples: Sequence[Any], now: datetime = NOW, **kw: Any) -> PlanResult:
     options = kw.pop("options", PolicyOptions())
     return plan_calendar(
         data,

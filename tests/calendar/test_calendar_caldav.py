@@ -16,7 +16,7 @@ from calendar_testkit import SAMPLE, components, high_morning, props, run_plan
 caldav = pytest.importorskip("caldav")
 pytest.importorskip("radicale")
 
-from heartmind.adapters.calendar._caldav import CalDAVSource, fetch, push  # noqa: E402
+from heartmind.adapters.calendar.api import CalDAVSource, fetch, push  # noqa: E402
 
 
 def free_port() -> int:

@@ -8,8 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from calendar_testkit import ME, NOW, SAMPLE, high_morning, run_plan
 
-from heartmind.adapters.calendar import check_plan
-from heartmind.adapters.calendar._model import Change, Item, PolicyOptions, WorkingHours
+from heartmind.adapters.calendar.api import Change, Item, PolicyOptions, WorkingHours, check_plan
 
 T0 = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # Monday 10:00, the planning moment
 HORIZON = T0 + timedelta(hours=26)  # Tuesday 12:00

@@ -64,8 +64,8 @@ def test_live_processor_proposes_then_applies(sample_ics: Path) -> None:
 
 
 def test_calendar_change_events_name_the_event_and_instance() -> None:
-    from heartmind.adapters.calendar._model import Change
     from heartmind.adapters.calendar._processor import CalendarProcessor
+    from heartmind.adapters.calendar.api import Change
 
     change = Change(
         action="move",

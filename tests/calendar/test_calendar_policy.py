@@ -10,9 +10,14 @@ import icalendar
 import pytest
 from calendar_testkit import NOW, SAMPLE, components, high_morning, props, run_plan, stress
 
-from heartmind.adapters.calendar._model import Item, Period, PolicyOptions, WorkingHours
-from heartmind.adapters.calendar._policy import plan
-from heartmind.adapters.calendar._stress import high_periods
+from heartmind.adapters.calendar.api import (
+    Item,
+    Period,
+    PolicyOptions,
+    WorkingHours,
+    high_periods,
+    plan,
+)
 from heartmind.errors import ConfigError
 
 BERLIN = ZoneInfo("Europe/Berlin")

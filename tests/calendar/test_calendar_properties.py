@@ -7,10 +7,14 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from heartmind.adapters.calendar import check_plan
-from heartmind.adapters.calendar._model import Item, PolicyOptions, WorkingHours
-from heartmind.adapters.calendar._policy import plan
-from heartmind.adapters.calendar._stress import high_periods
+from heartmind.adapters.calendar.api import (
+    Item,
+    PolicyOptions,
+    WorkingHours,
+    check_plan,
+    high_periods,
+    plan,
+)
 
 DAY0 = datetime(2026, 11, 23, 0, 0, tzinfo=UTC)  # a Monday
 HOURS = WorkingHours.parse("09:00-18:00", tz=UTC)

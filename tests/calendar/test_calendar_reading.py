@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from calendar_testkit import ME, NOW, SAMPLE
 
-from heartmind.adapters.calendar._ics import (
+from heartmind.adapters.calendar.api import (
     IcsError,
     calendar_zone,
     occurrences,

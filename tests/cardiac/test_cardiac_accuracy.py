@@ -11,8 +11,7 @@ import numpy as np
 import pytest
 from ecg_synth import match, scores
 
-from heartmind.plugins.cardiac.ecg import ecg_peaks
-from heartmind.plugins.cardiac.hrv import hrv_summary
+from heartmind.plugins.cardiac.api import ecg_peaks, hrv_summary
 from heartmind.sim import simulate_ecg
 
 nk = pytest.importorskip("neurokit2")

@@ -11,9 +11,13 @@ import pytest
 
 from heartmind import Context, HeartBeat, VirtualClock
 from heartmind.errors import ConfigError
-from heartmind.plugins.cardiac.hrv import hrv_baevsky, hrv_summary
-from heartmind.plugins.cardiac.hrv_processor import HRVProcessor, window_intervals
-from heartmind.plugins.cardiac.rr import rr_correct
+from heartmind.plugins.cardiac.api import (
+    HRVProcessor,
+    hrv_baevsky,
+    hrv_summary,
+    rr_correct,
+    window_intervals,
+)
 from heartmind.sim import simulate
 
 nk = pytest.importorskip("neurokit2")

@@ -11,7 +11,7 @@ from ecg_synth import match, synth_ecg
 import heartmind
 from heartmind import Chunk, Context, HeartBeat, HeartRate, StreamInfo, VirtualClock
 from heartmind.errors import ConfigError
-from heartmind.plugins.cardiac.processor import HeartRateProcessor
+from heartmind.plugins.cardiac.api import HeartRateProcessor
 
 
 def _info(name: str = "ecg", fs: float = 250.0, channels: tuple[str, ...] = ("ECG",)) -> StreamInfo:

@@ -8,9 +8,13 @@ import pytest
 import heartmind
 from heartmind import Chunk, Context, HeartBeat, SignalQuality, StreamInfo, VirtualClock
 from heartmind.errors import ConfigError
-from heartmind.plugins.cardiac.clean import ECGCleaner, detect_powerline, ecg_clean
-from heartmind.plugins.cardiac.processor import HeartRateProcessor
-from heartmind.plugins.cardiac.quality import ecg_quality
+from heartmind.plugins.cardiac.api import (
+    ECGCleaner,
+    HeartRateProcessor,
+    detect_powerline,
+    ecg_clean,
+    ecg_quality,
+)
 from heartmind.sim import simulate_ecg
 
 FS = 500.0

@@ -9,7 +9,9 @@ from pathlib import Path
 import numpy as np
 
 import heartmind as hm
-from heartmind.plugins.console._consumers import ConsoleConsumer, format_event
+from heartmind.plugins.console import format_event as lazy_format_event
+from heartmind.plugins.console._consumers import ConsoleConsumer
+from heartmind.plugins.console.api import format_event
 
 
 class Beats(hm.Sensor):
@@ -92,3 +94,19 @@ def test_format_event_shows_units_and_skips_empty_fields() -> None:
     line = format_event(hm.HeartBeat(timestamp=1.5, rr=0.8123, source="hr", time=""))
     assert "rr=0.812s" in line and "stream=" not in line
     assert np.isclose(float(line.split()[0].rstrip("s")), 1.5)
+
+
+def test_the_package_declares_specs_only_and_re_exports_format_event_lazily() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, heartmind.plugins.console as c\n"
+        "print('heartmind.plugins.console._consumers' in sys.modules,"
+        " 'heartmind.plugins.console.api' in sys.modules)\n"
+        "c.format_event\n"
+        "print('heartmind.plugins.console.api' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False", "True"]
+    assert lazy_format_event is format_event

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import importlib
 import sys
-import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
+from heartmind.testing import FakeDistribution, fake_distribution
 
 _HERE = str(Path(__file__).resolve().parent)
 if _HERE not in sys.path:  # make core_testkit importable under every import mode
@@ -25,33 +25,20 @@ def _clean_plugin_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def fake_dist(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Path]]:
-    """Write a fake installed distribution with ``[heartmind]`` entry points.
+def fake_dist(tmp_path: Path) -> Iterator[Callable[..., Path]]:
+    """Write fake installed distributions with ``[heartmind]`` entry points
+    (:func:`heartmind.testing.fake_distribution`), removed again after the test.
 
-    ``fake_dist("dist-name", {"ep": "module"}, {"module": "source"})`` creates
-    ``<dist>-0.1.dist-info/`` (METADATA, entry_points.txt) plus the plugin modules in a
-    folder put on ``sys.path``; the modules are removed from ``sys.modules`` afterwards.
+    ``fake_dist("dist-name", {"ep": "module"}, {"module": "source"})`` returns the folder put
+    on ``sys.path``.
     """
     root = tmp_path / "site"
-    root.mkdir()
-    monkeypatch.syspath_prepend(str(root))
-    added: list[str] = []
+    installed: list[FakeDistribution] = []
 
     def make(dist: str, entry_points: dict[str, str], modules: dict[str, str]) -> Path:
-        info = root / f"{dist.replace('-', '_')}-0.1.dist-info"
-        info.mkdir()
-        (info / "METADATA").write_text(
-            f"Metadata-Version: 2.1\nName: {dist}\nVersion: 0.1\n", encoding="utf-8"
-        )
-        lines = ["[heartmind]", *(f"{k} = {v}" for k, v in entry_points.items())]
-        (info / "entry_points.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
-        for module, source in modules.items():
-            (root / f"{module}.py").write_text(textwrap.dedent(source), encoding="utf-8")
-            added.append(module)
-        importlib.invalidate_caches()
+        installed.append(fake_distribution(dist, entry_points, modules, folder=root).install())
         return root
 
     yield make
-    for module in added:
-        sys.modules.pop(module, None)
-    importlib.invalidate_caches()
+    for dist in reversed(installed):
+        dist.uninstall()

@@ -263,3 +263,34 @@ def test_processor_event_selectors_are_read_from_the_file() -> None:
             },
             source="p.toml",
         )
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("inputs", "stream:ecg", r"\[processors.hr\] inputs: selector 'stream:ecg' selects a"),
+        ("events", "stream:x", r"\[processors.hr\] events: selector 'stream:x' selects chunks"),
+        ("events", "stress@", r"\[processors.hr\] events: selector 'stress@' has an empty"),
+    ],
+)
+def test_malformed_selectors_in_a_file_name_table_and_key(
+    tmp_path: Path, key: str, value: str, message: str
+) -> None:
+    text = GOOD.replace('inputs = ["ecg"]', f'{key} = ["{value}"]')
+    with pytest.raises(ConfigError, match=message):
+        Pipeline.load(write(tmp_path, text))
+
+
+def test_consumer_selectors_in_a_file(tmp_path: Path, pm: PluginManager) -> None:
+    bad = GOOD.replace('streams = ["type:ECG"]', 'streams = ["type:"]')
+    with pytest.raises(ConfigError, match=r"\[consumers.out\] streams: selector 'type:'"):
+        Pipeline.load(write(tmp_path, bad))
+    typo = GOOD.replace('topics = ["heart_rate"]', 'topics = ["heart-rate@hr"]')
+    with pytest.raises(ConfigError) as info:
+        Session(Pipeline.load(write(tmp_path, typo)), plugins=pm)
+    assert "[consumers.out] topics: no event topic 'heart-rate'." in str(info.value)
+    assert "Did you mean 'heart_rate'?" in str(info.value)
+    sourced = GOOD.replace('topics = ["heart_rate"]', 'topics = ["heart_rate@hr"]')
+    session = Session(Pipeline.load(write(tmp_path, sourced)), plugins=pm)
+    session.run()
+    assert len(BUILT["consumer"].events) == 5

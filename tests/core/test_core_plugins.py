@@ -136,9 +136,9 @@ def test_builtin_plugins_are_discovered_through_entry_points() -> None:
 
 def test_console_consumers_come_from_the_console_plugin() -> None:
     consumers = PluginManager().consumers()
-    if "console" not in consumers:
-        pytest.skip("the console plugin declares no 'console' consumer yet")
+    assert "console" in consumers, f"no 'console' consumer; consumers: {sorted(consumers)}"
     assert consumers["console"].plugin == "console"
+    assert consumers["jsonl"].plugin == "console"
 
 
 def test_no_entry_points_when_disabled() -> None:
@@ -377,3 +377,110 @@ def test_register_in_code_is_not_hidden_by_only_but_obeys_disable() -> None:
     pm = PluginManager(load_entry_points=False, only=["something-else"], disable=["off"])
     assert pm.register(plugin, name="mine").status == "loaded"
     assert pm.register(types.ModuleType("other"), name="off").status == "disabled"
+
+
+# ---------------------------------------------------------------- pluggy's safety nets
+
+MISSPELLED = """
+import heartmind
+from heartmind import SensorSpec
+from core_testkit import GeneratedSensor
+
+
+@heartmind.hookimpl
+def heartmind_sensor():
+    return [SensorSpec(name="never-seen", factory=GeneratedSensor)]
+"""
+
+
+def test_a_misspelled_hook_makes_the_plugin_fail(fake_dist: FakeDist) -> None:
+    fake_dist(
+        "core-test-typo",
+        {"typo": _mod("typo"), "good": _mod("good")},
+        {_mod("typo"): MISSPELLED, _mod("good"): GOOD},
+    )
+    pm = PluginManager()
+    rec = pm.records["typo"]
+    assert rec.status == "failed"
+    assert rec.errors == [
+        "implements unknown hook 'heartmind_sensor' (did you mean 'heartmind_sensors'?); "
+        "heartmind's hooks are heartmind_commands, heartmind_consumers, heartmind_event, "
+        "heartmind_processors, heartmind_sensors. The plugin is not loaded."
+    ]
+    assert "never-seen" not in pm.sensors()
+    assert "good-sensor" in pm.sensors()  # the others are unaffected
+    assert pm.records["good"].status == "loaded"
+
+
+def test_a_misspelled_hook_raises_in_strict_mode(
+    fake_dist: FakeDist, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_dist("core-test-typo", {"typo": _mod("typo")}, {_mod("typo"): MISSPELLED})
+    monkeypatch.setenv("HEARTMIND_STRICT_PLUGINS", "1")
+    with pytest.raises(PluginError, match=r"plugin 'typo': implements unknown hook 'heartmind_se"):
+        PluginManager()
+
+
+def test_a_misspelled_hook_registered_in_code_fails_too() -> None:
+    import types
+
+    plugin = types.ModuleType("core_test_inline_typo")
+    exec(MISSPELLED.replace("from core_testkit import GeneratedSensor", ""), plugin.__dict__)
+    pm = PluginManager(load_entry_points=False)
+    assert pm.register(plugin, name="inline").status == "failed"
+    assert pm.sensors() == {}
+
+
+def test_only_naming_an_uninstalled_plugin_is_an_error(fake_dist: FakeDist) -> None:
+    make_good_and_bad(fake_dist)
+    with pytest.raises(PluginError) as info:
+        PluginManager(only=["god", "console"])
+    msg = str(info.value)
+    assert "no installed plugin is named 'god'" in msg
+    assert "installed plugins: affect, " in msg and ", bad, " in msg
+    assert msg.endswith("Did you mean 'good'?")
+
+
+def test_disabling_an_uninstalled_plugin_is_a_warning(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level("WARNING", logger="heartmind.plugin_manager"):
+        pm = PluginManager(disable=["cardaic"])
+    assert pm.records["cardiac"].status == "loaded"
+    assert "no installed plugin is named 'cardaic'" in caplog.text
+    assert "Did you mean 'cardiac'?" in caplog.text
+
+
+def test_tracing_logs_every_hook_call_through_pluggy(
+    fake_dist: FakeDist, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake_dist("core-test-events", {"listener": _mod("listener")}, {_mod("listener"): EVENT_HOOKS})
+    monkeypatch.setenv("HEARTMIND_TRACE_PLUGINS", "1")
+    with caplog.at_level("DEBUG", logger="heartmind.plugin_manager.trace"):
+        pm = PluginManager(only=["listener", "cardiac"])
+        pm.processors()
+        pm.call_event(HeartRate(timestamp=2.5, bpm=61.0, source="hr"))
+    lines = [r.getMessage() for r in caplog.records if r.name.endswith(".trace")]
+    assert "call heartmind_processors() -> cardiac" in lines
+    assert "plugin cardiac declares processors: heart-rate, hrv" in lines
+    assert "call heartmind_event(event=<heart_rate event at 2.500 s from hr>) -> listener" in lines
+    assert "  heartmind_event returned []" in lines
+    assert not any("61" in line for line in lines)  # event contents never reach the log
+
+
+def test_hooks_are_called_through_pluggy_one_plugin_at_a_time(fake_dist: FakeDist) -> None:
+    """A monitoring hook added to pluggy sees every spec hook call, once per plugin."""
+    fake_dist(
+        "core-test-hooks",
+        {"good": _mod("good"), "raiser": _mod("raiser")},
+        {_mod("good"): GOOD, _mod("raiser"): HOOK_RAISES},
+    )
+    pm = PluginManager(only=["good", "raiser"])
+    seen: list[tuple[str, tuple[str, ...]]] = []
+    pm._pm.add_hookcall_monitoring(
+        lambda hook, impls, kwargs: seen.append((hook, tuple(i.plugin_name for i in impls))),
+        lambda outcome, hook, impls, kwargs: None,
+    )
+    pm.report()
+    assert ("heartmind_sensors", ("good",)) in seen
+    assert ("heartmind_sensors", ("raiser",)) in seen  # raised, alone
+    assert ("heartmind_processors", ("raiser",)) in seen  # and its other hook still ran
+    assert "still-here" in pm.processors()

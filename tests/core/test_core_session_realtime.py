@@ -222,3 +222,44 @@ def test_live_multi_stream_sensor_keeps_lagging_samples_up_to_the_duration() -> 
     end = session.start_time + 1.0
     assert max(got["fast"]) < end and max(got["slow"]) < end  # nothing after the cut
     assert max(got["slow"]) > end - 0.1  # the late stream was read up to the cut too
+
+
+def test_realtime_iterator_drops_the_oldest_items_with_maxsize_2() -> None:
+    """events() keeps the newest items when the application falls behind, counting drops."""
+    n = 40
+    sensor = LiveSensor("live", n_chunks=n, period=0.001)
+    session = Session(clock="realtime")
+    session.add_sensor(sensor, name="live")
+    it = session.events("stream:live", timeout=10, maxsize=2)
+    session.start()
+    wait_read(sensor)  # the application reads nothing meanwhile
+    session.stop()
+    st = session.stats()["subscribers"]["events-0"]  # (gone once the iterator ended)
+    got = list(it)
+    assert [int(c.data[0, 0]) for c in got] == [n - 2, n - 1]  # the newest two
+    assert st["dropped_chunks"] == n - 2
+    assert st["dropped_samples"] == 4 * (n - 2)
+    assert st["delivered"] == n
+
+
+def test_realtime_async_iterator_drops_the_oldest_items_with_maxsize_2() -> None:
+    import asyncio
+
+    n = 30
+    sensor = LiveSensor("live", n_chunks=n, period=0.001)
+    session = Session(clock="realtime")
+    session.add_sensor(sensor, name="live")
+
+    async def main() -> list[Chunk]:
+        stream = session.aevents("stream:live", maxsize=2)
+        session.start()
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, wait_read, sensor)  # nothing is read meanwhile
+        await loop.run_in_executor(None, session.stop)
+        stats.update(session.stats()["subscribers"]["aevents-0"])
+        return [c async for c in stream]
+
+    stats: dict[str, int] = {}
+    got = asyncio.run(asyncio.wait_for(main(), 30))
+    assert [int(c.data[0, 0]) for c in got] == [n - 2, n - 1]
+    assert stats["dropped_chunks"] == n - 2

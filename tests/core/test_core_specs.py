@@ -132,12 +132,25 @@ def test_option_describe() -> None:
     described = Option(str, "ecg", "what", choices=("ecg", "ppg")).describe()
     assert described == {
         "type": "str",
+        "item": None,
+        "unit": "",
         "required": False,
         "default": "ecg",
+        "min": None,
+        "max": None,
         "help": "what",
         "choices": ["ecg", "ppg"],
     }
     assert Option(int).describe()["required"] is True
+    window = Option(float, 10.0, "trailing window", min=1.0, max=600.0, unit="s").describe()
+    assert (window["unit"], window["min"], window["max"], window["default"]) == (
+        "s",
+        1.0,
+        600.0,
+        10.0,
+    )
+    listed = Option(list, [], item=str).describe()
+    assert (listed["type"], listed["item"]) == ("list", "str")
 
 
 def test_spec_names_are_checked() -> None:

@@ -54,7 +54,11 @@ class DemoRun:
     returncode: int
 
 
-def run_demo(out: Path, *args: str, timeout: float = 150.0) -> DemoRun:
+#: Seconds a demo subprocess may take: generous, the machine may be busy (both cores).
+RUN_TIMEOUT = 400.0
+
+
+def run_demo(out: Path, *args: str, timeout: float = RUN_TIMEOUT) -> DemoRun:
     """Run ``heartmind demo --out OUT ARGS`` in a subprocess (stderr is not a terminal)."""
     cmd = [sys.executable, "-m", "heartmind.cli.main", "demo", "--out", str(out), *args]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)

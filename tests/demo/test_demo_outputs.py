@@ -9,14 +9,18 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 import pyxdf
-from demo_testkit import CRUNCH, DemoRun
+from demo_testkit import CRUNCH, RUN_TIMEOUT, DemoRun
 
 import heartmind.plugins.physio.events  # noqa: F401 - registers respiration_rate, …
-from heartmind.adapters.calendar._model import PolicyOptions, WorkingHours
+from heartmind.adapters.calendar.api import PolicyOptions, WorkingHours
 from heartmind.events import CalendarChange, Event, Stress, event_from_json
-from heartmind.plugins.demo.calendar import final_plan, policy_violations
-from heartmind.plugins.demo.pipeline import calendar_path
+from heartmind.plugins.demo._calendar_replay import final_plan, policy_violations
+from heartmind.plugins.demo._pipeline import calendar_path
+
+# The first test here waits for the shared shortened demo run (a busy machine may be slow).
+pytestmark = [pytest.mark.timeout(RUN_TIMEOUT + 60)]
 
 OUTPUTS = ("demo.xdf", "events.jsonl", "calendar-proposed.ics", "calendar-diff.txt", "demo.png")
 

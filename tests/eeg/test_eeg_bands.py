@@ -8,10 +8,15 @@ import pytest
 import heartmind
 from heartmind import Chunk, Context, StreamInfo, VirtualClock, event_from_json
 from heartmind.errors import ConfigError
-from heartmind.plugins.eeg.bands import eeg_bandpower, eeg_filter, frontal_asymmetry
-from heartmind.plugins.eeg.channels import find_channel, standard_name
+from heartmind.plugins.eeg.api import (
+    EEGBandsProcessor,
+    eeg_bandpower,
+    eeg_filter,
+    find_channel,
+    frontal_asymmetry,
+    standard_name,
+)
 from heartmind.plugins.eeg.events import AlphaAsymmetry, BandPower
-from heartmind.plugins.eeg.processor import EEGBandsProcessor
 from heartmind.sim import Participant, StateScript
 
 FS = 256.0

@@ -10,8 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from heartmind.plugins.lsl import LSLUnsafeError, ensure_lsl, lsl_scope, lsl_subprocess_env
-from heartmind.plugins.lsl.config import machine_config_text
+from heartmind.plugins.lsl.api import (
+    LSLUnsafeError,
+    ensure_lsl,
+    lsl_scope,
+    lsl_subprocess_env,
+    machine_config_text,
+)
 
 pytestmark = [pytest.mark.lsl, pytest.mark.timeout(60)]
 
@@ -38,8 +43,8 @@ def test_importing_the_plugin_does_not_import_pylsl() -> None:
 def test_machine_content_is_applied_and_in_effect() -> None:
     code = """
 import re
-from heartmind.plugins.lsl import ensure_lsl, lsl_scope
-from heartmind.plugins.lsl.config import _own_udp_binds
+from heartmind.plugins.lsl.api import ensure_lsl, lsl_scope
+from heartmind.plugins.lsl._safe_config import _own_udp_binds
 pylsl = ensure_lsl()
 info = pylsl.StreamInfo("cfg-check", "x", 1, 0.0, pylsl.cf_int8, "cfg-check")
 outlet = pylsl.StreamOutlet(info)
@@ -57,7 +62,7 @@ def test_refuses_when_lsl_was_initialised_with_another_config() -> None:
     code = """
 import pylsl
 outlet = pylsl.StreamOutlet(pylsl.StreamInfo("early", "x", 1, 0.0, pylsl.cf_int8, "early"))
-from heartmind.plugins.lsl import ensure_lsl, LSLUnsafeError
+from heartmind.plugins.lsl.api import ensure_lsl, LSLUnsafeError
 try:
     ensure_lsl()
 except LSLUnsafeError as exc:
@@ -76,7 +81,7 @@ def test_refuses_when_set_config_content_is_missing() -> None:
     code = """
 import pylsl
 del pylsl.set_config_content   # as in pylsl < 1.17.7
-from heartmind.plugins.lsl import ensure_lsl, LSLUnsafeError
+from heartmind.plugins.lsl.api import ensure_lsl, LSLUnsafeError
 try:
     ensure_lsl()
 except LSLUnsafeError as exc:
@@ -89,7 +94,7 @@ except LSLUnsafeError as exc:
 
 def test_refuses_an_unreadable_lslapicfg(tmp_path: Path) -> None:
     code = """
-from heartmind.plugins.lsl import ensure_lsl, LSLUnsafeError
+from heartmind.plugins.lsl.api import ensure_lsl, LSLUnsafeError
 try:
     ensure_lsl()
 except LSLUnsafeError as exc:

@@ -13,8 +13,7 @@ import pytest
 
 from heartmind import Chunk, Context, Gap, Session, VirtualClock, local_clock
 from heartmind.components import Output
-from heartmind.plugins.lsl import ensure_lsl, open_inlet
-from heartmind.plugins.lsl.inlet import LSLInlet
+from heartmind.plugins.lsl.api import LSLInlet, ensure_lsl, open_inlet
 
 pytestmark = [pytest.mark.lsl, pytest.mark.timeout(60)]
 
@@ -72,8 +71,8 @@ def test_reads_a_plain_outlet_in_another_process(spawn_outlet: Any, uid: str) ->
     assert not [g for g in items if isinstance(g, Gap)]
 
 
-def test_string_marker_stream(spawn_outlet: Any, uid: str) -> None:
-    proc = spawn_outlet(name=f"mk-{uid}", type="Markers", source_id=f"mk-{uid}", markers=12)
+def test_string_marker_stream(spawn_markers: Any, uid: str) -> None:
+    proc = spawn_markers(f"mk-{uid}", 12)
     sensor = _start(open_inlet(lsl_name=f"mk-{uid}", timeout=5.0))
     try:
         items = _read_for(sensor, 5.0, lambda got: _n(got) >= 12)
@@ -121,7 +120,7 @@ def test_outlet_killed_and_restarted_gives_one_exact_gap(spawn_outlet: Any, uid:
         items += _read_for(sensor, 0.5)
         assert sensor.status == "lost"  # noticed at once (connection closed)
         restart = int(np.ceil((local_clock() - t0) * RATE)) + 5
-        spawn_outlet(**opts, start=restart)
+        spawn_outlet(**opts, first=restart)
         items += _read_for(
             sensor, 8.0, lambda got: sensor.gaps > 0 and sensor.status == "streaming"
         )

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from heartmind import Chunk, Context, HeartRate, Marker, RealClock, StreamInfo, local_clock
-from heartmind.plugins.lsl import open_outlet
+from heartmind.plugins.lsl.api import open_outlet
 
 pytestmark = [pytest.mark.lsl, pytest.mark.timeout(60)]
 

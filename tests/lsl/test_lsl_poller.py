@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from heartmind.plugins.lsl.poller import InletPoller, Service
+from heartmind.plugins.lsl._inlet_poller import InletPoller, Service
 
 pytestmark = pytest.mark.timeout(30)
 

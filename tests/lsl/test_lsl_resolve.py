@@ -8,8 +8,7 @@ from typing import Any
 import pytest
 
 from heartmind import Context, VirtualClock
-from heartmind.plugins.lsl import StreamNotFoundError, ensure_lsl, open_inlet
-from heartmind.plugins.lsl.resolve import build_predicate
+from heartmind.plugins.lsl.api import StreamNotFoundError, build_predicate, ensure_lsl, open_inlet
 
 pytestmark = [pytest.mark.lsl, pytest.mark.timeout(60)]
 

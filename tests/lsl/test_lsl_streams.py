@@ -11,7 +11,7 @@ import pytest
 
 from heartmind import Chunk, Context, RealClock, local_clock
 from heartmind.components import Output
-from heartmind.plugins.lsl.multi import LSLStreams
+from heartmind.plugins.lsl.api import LSLStreams
 
 pytestmark = [pytest.mark.lsl, pytest.mark.timeout(60)]
 
@@ -42,13 +42,13 @@ def _reader_threads(uid: str) -> list[str]:
 
 @pytest.mark.parametrize("poll_interval", [0.1, 0.0])
 def test_every_sample_of_every_stream_in_order(
-    spawn_outlet: Any, uid: str, poll_interval: float
+    spawn_outlet: Any, spawn_markers: Any, uid: str, poll_interval: float
 ) -> None:
     t0 = local_clock() + 0.3
     names = [f"ps{i}-{uid}" for i in range(3)]
     for name in names:
         spawn_outlet(name=name, source_id=name, rate=RATE, channels=2, t0=t0)
-    spawn_outlet(name=f"mk-{uid}", type="Markers", source_id=f"mk-{uid}", markers=10)
+    spawn_markers(f"mk-{uid}", 10)
     sensor = LSLStreams(predicates=[f"contains(name,'{uid}')"], poll_interval=poll_interval)
     sensor.start(Context(name="lsl", clock=RealClock()))
     try:
@@ -90,7 +90,7 @@ def test_a_lost_outlet_gets_a_thread_of_its_own_and_continues(spawn_outlet: Any,
         assert len(sensor.poller.members) == 0  # handed to its own thread while lost
         assert _reader_threads(uid) == [f"hm-lsl-{name}"]
         now_k = int((local_clock() - t0) * RATE)  # the new outlet goes on from now
-        spawn_outlet(name=name, source_id=name, rate=RATE, channels=1, t0=t0, start=now_k)
+        spawn_outlet(name=name, source_id=name, rate=RATE, channels=1, t0=t0, first=now_k)
         items += _read(sensor, 2.5)
     finally:
         sensor.stop()

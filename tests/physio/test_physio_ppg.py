@@ -10,8 +10,7 @@ from scipy.special import expit
 import heartmind
 from heartmind import HRV, HeartBeat, HeartRate, StreamInfo
 from heartmind.errors import ConfigError
-from heartmind.plugins.physio.ppg import ppg_peaks, ppg_rate
-from heartmind.plugins.physio.processors import PPGProcessor
+from heartmind.plugins.physio.api import PPGProcessor, ppg_peaks, ppg_rate
 from heartmind.sim import simulate_ppg
 
 PTT = 0.25

@@ -8,10 +8,15 @@ from physio_helpers import chunks, run
 
 from heartmind import StreamInfo, event_from_json
 from heartmind.errors import ConfigError
-from heartmind.plugins.physio.eda import eda_phasic, eda_process
+from heartmind.plugins.physio.api import (
+    EDAProcessor,
+    RespirationProcessor,
+    eda_phasic,
+    eda_process,
+    rsp_peaks,
+    rsp_rate,
+)
 from heartmind.plugins.physio.events import SCR, RespirationRate, SkinConductance
-from heartmind.plugins.physio.processors import EDAProcessor, RespirationProcessor
-from heartmind.plugins.physio.rsp import rsp_peaks, rsp_rate
 from heartmind.sim import Participant
 from heartmind.sim.latent import Latent
 

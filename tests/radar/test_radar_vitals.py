@@ -11,9 +11,12 @@ import heartmind
 from heartmind import Chunk, Context, HeartBeat, HeartRate, SignalQuality, StreamInfo, VirtualClock
 from heartmind.errors import ConfigError
 from heartmind.plugins.physio.events import RespirationRate
-from heartmind.plugins.radar.iq import fit_iq_correction, radar_displacement
-from heartmind.plugins.radar.offline import radar_process
-from heartmind.plugins.radar.processor import RadarVitalsProcessor
+from heartmind.plugins.radar.api import (
+    RadarVitalsProcessor,
+    fit_iq_correction,
+    radar_displacement,
+    radar_process,
+)
 from heartmind.sim import Participant, simulate_radar
 
 FS = 100.0

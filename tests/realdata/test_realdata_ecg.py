@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from heartmind.plugins.cardiac.ecg import ecg_peaks
+from heartmind.plugins.cardiac.api import ecg_peaks
 
 RATE = 1000.0  # Hz, from the file's OpenSignals header
 

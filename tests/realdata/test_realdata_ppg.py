@@ -32,7 +32,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from heartmind.plugins.physio.ppg import ppg_peaks
+from heartmind.plugins.physio.api import ppg_peaks
 
 _F64 = npt.NDArray[np.float64]
 

@@ -166,7 +166,7 @@ def test_record_command_rejects_unclear_selections() -> None:
 
 
 def test_lsl_streams_selection_predicate() -> None:
-    from heartmind.plugins.lsl.multi import selection_predicate
+    from heartmind.plugins.lsl.api import selection_predicate
 
     assert selection_predicate(["A"], ["EEG"], ["s1"], ["channel_count>4"]) == (
         "(name='A') or (type='EEG') or (source_id='s1') or ((channel_count>4))"

@@ -1,9 +1,11 @@
-"""heartmind-csv: stream a CSV file of samples as a heartmind sensor.
+"""heartmind-csv: stream a CSV file of samples as a heartmind sensor, and measure its RMS.
 
-A worked example of a third-party heartmind plugin. The whole plugin is this module — one
-hook implementation, registered under the ``heartmind`` entry-point group in
-``pyproject.toml`` — plus ``_sensor.py``, which the factory imports only when a session
-actually builds a ``csv-file`` sensor (so ``heartmind plugins`` stays fast).
+A worked example of a third-party heartmind plugin. This module — registered under the
+``heartmind`` entry-point group in ``pyproject.toml`` — holds the hook implementations:
+the ``csv-file`` sensor and the ``signal-rms`` processor. The factories import
+``_sensor.py`` and ``_rms.py`` only when a session builds them (so ``heartmind plugins``
+stays fast); ``events.py`` holds the plugin's event type, ``signal_rms``, registered when
+the plugin loads; ``api.py`` the offline twin of the processor.
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ from importlib import resources
 from pathlib import Path
 
 import heartmind
-from heartmind import Option, SensorSpec
+from heartmind import Option, ProcessorSpec, SensorSpec
 
-__all__ = ["heartmind_sensors", "sample_path"]
+from . import events as events  # registers the signal_rms event type
+
+__all__ = ["heartmind_processors", "heartmind_sensors", "sample_path"]
 
 __version__ = "0.1.0"
 
@@ -59,6 +63,25 @@ def _open(
         name=stream_name,
         chunk_duration=chunk_duration,
     )
+
+
+@heartmind.hookimpl
+def heartmind_processors() -> Iterator[ProcessorSpec]:
+    """Declare the ``signal-rms`` processor."""
+    yield ProcessorSpec(
+        name="signal-rms",
+        inputs=("*",),
+        outputs=("signal_rms",),
+        factory=_build_rms,
+        description="RMS of every channel of a regularly sampled stream, per window.",
+        options={"window": Option(float, 1.0, "window length (s)", min=0.01, max=3600.0)},
+    )
+
+
+def _build_rms(*, window: float) -> heartmind.Processor:
+    from ._rms import RMSProcessor  # numpy work loads only when a processor is built
+
+    return RMSProcessor(window=window)
 
 
 def sample_path() -> Path:
