@@ -128,13 +128,6 @@ def violations(root: Path = ROOT) -> list[str]:
 KNOWN = {
     "core/datasets/base.py: heartmind.plugins.cardiac.api",
     "plugins/affect/stress_eval.py: heartmind.plugins.simulator._sensor",
-    "plugins/analysis/loaders.py: heartmind.plugins.replay.sources",
-    "plugins/analysis/plots.py: heartmind.plugins.replay.sources",
-    "plugins/analysis/plots_modalities.py: heartmind.plugins.replay.sources",
-    "plugins/analysis/plotting.py: heartmind.plugins.replay.sources",
-    "plugins/analysis/run.py: heartmind.plugins.replay.sources",
-    "plugins/analysis/sensor.py: heartmind.plugins.replay.sources",
-    "plugins/analysis/summary.py: heartmind.plugins.replay.sources",
 }
 
 
