@@ -43,9 +43,8 @@ def rss_mb():
 """
 
 _HEARTMIND = """
-from heartmind.plugins.analysis.run import run_processors
-from heartmind.plugins.analysis.summary import summarise
-from heartmind.plugins.replay.sources import Track
+from heartmind.io import Track
+from heartmind.plugins.analysis.api import run_processors, summarise
 from heartmind.streams import StreamInfo
 import heartmind.plugins.cardiac.api
 x = np.load(sys.argv[1], mmap_mode="r")
@@ -73,7 +72,7 @@ print(json.dumps({"wall": wall, "mem": rss_mb() - base, "beats": len(info["ECG_R
 """
 
 _ANALYZE = """
-from heartmind.plugins.analysis.run import analyze
+from heartmind.plugins.analysis.api import analyze
 import heartmind.plugins.cardiac.api, matplotlib.pyplot
 base = rss_mb()
 t0 = time.perf_counter()

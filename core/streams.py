@@ -3,6 +3,12 @@
 A chunk is ``n_samples × n_channels`` data plus one timestamp per sample, in seconds on the
 session clock (the LSL ``local_clock()`` domain, or the virtual clock of a simulated or
 replayed session). Chunks are validated once, when built, and immutable afterwards.
+
+Samples beyond one value per channel (an image, a video frame, a radar cube) use the same
+two types: :attr:`StreamInfo.shape` gives the shape of one channel's value in one sample
+(``()`` for a scalar, the default), so a chunk's data is
+``(n_samples, n_channels, *shape)``; ``axes``, ``spacing``/``spacing_units`` and
+``color_space`` describe that shape (see ``docs/architecture.md``, "Data model").
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ import numpy.typing as npt
 
 from .errors import ChunkError, ConfigError
 
-__all__ = ["DTYPES", "STREAM_TYPES", "Chunk", "StreamInfo", "channel_index"]
+__all__ = ["COLOR_SPACES", "DTYPES", "STREAM_TYPES", "Chunk", "StreamInfo", "channel_index"]
 
 #: Stream types known to heartmind. Plugins may use others (upper-case by convention).
 STREAM_TYPES: tuple[str, ...] = (
@@ -34,10 +40,28 @@ STREAM_TYPES: tuple[str, ...] = (
     "BEATS",
     "STATE",
     "HR",
+    "VIDEO",
+    "IMAGE",
 )
 
-#: Sample formats a stream can have, named as numpy names them ("string" for markers).
-DTYPES: tuple[str, ...] = ("float32", "float64", "int8", "int16", "int32", "int64", "string")
+#: Sample formats a stream can have, named as numpy names them ("string" for markers;
+#: ``uint8``/``uint16`` for image pixels).
+DTYPES: tuple[str, ...] = (
+    *("float32", "float64", "int8", "int16", "int32", "int64", "uint8", "uint16", "string"),
+)
+
+#: Colour spaces of image samples and their number of components: the length of the axis
+#: named ``"color"`` of ``StreamInfo.shape`` or, without such an axis, the channel count.
+COLOR_SPACES: dict[str, int] = {
+    "GRAY": 1,
+    "RGB": 3,
+    "BGR": 3,
+    "RGBA": 4,
+    "BGRA": 4,
+    "YCBCR": 3,
+}
+#: The axis of ``StreamInfo.axes`` that holds the colour components of an image.
+COLOR_AXIS = "color"
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +88,23 @@ class StreamInfo:
         across restarts (as LSL's ``source_id``).
     meta
         Free-form extra metadata (device, placement, …); values must be JSON-compatible.
+    shape
+        Shape of the value of one channel in one sample; ``()`` (the default) for one
+        number. An RGB video frame of 48 × 64 pixels is ``shape=(48, 64, 3)`` with one
+        channel (or ``(48, 64)`` with channels ``("R", "G", "B")``); an FMCW radar frame of
+        64 chirps × 256 fast-time samples per receive antenna is ``shape=(64, 256)`` with
+        one channel per antenna (``"rx1-I"``, ``"rx1-Q"``, … for complex samples).
+    axes
+        One name per axis of ``shape`` (``("y", "x", "color")``, ``("chirp",
+        "fast_time")``); default ``axis1``, ``axis2``, … The colour components of an image
+        lie along the axis named ``"color"``, or along the channels if there is none.
+    spacing
+        Distance between neighbouring values along each axis of ``shape`` (mm per pixel,
+        s per fast-time sample, …); ``()`` when not known.
+    spacing_units
+        Unit of each ``spacing`` (``"mm"``, ``"s"``, ``"deg"``); ``""`` where it has none.
+    color_space
+        ``""`` for non-images, else one of ``COLOR_SPACES`` (``"RGB"``, ``"GRAY"``, …).
     """
 
     name: str
@@ -74,6 +115,11 @@ class StreamInfo:
     dtype: str = "float32"
     source_id: str = ""
     meta: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    shape: tuple[int, ...] = field(default=(), kw_only=True)
+    axes: tuple[str, ...] = field(default=(), kw_only=True)
+    spacing: tuple[float, ...] = field(default=(), kw_only=True)
+    spacing_units: tuple[str, ...] = field(default=(), kw_only=True)
+    color_space: str = field(default="", kw_only=True)
 
     def __post_init__(self) -> None:
         if not self.name:
@@ -105,11 +151,22 @@ class StreamInfo:
                 f"stream {self.name!r}: dtype {self.dtype!r} is not supported; "
                 f"use one of {', '.join(DTYPES)}."
             )
+        _check_payload(self)
 
     @property
     def n_channels(self) -> int:
         """Number of channels."""
         return len(self.channels)
+
+    @property
+    def sample_shape(self) -> tuple[int, ...]:
+        """Shape of one sample: ``(n_channels, *shape)``."""
+        return (len(self.channels), *self.shape)
+
+    @property
+    def n_values(self) -> int:
+        """Numbers in one sample: ``n_channels`` times the product of ``shape``."""
+        return math.prod(self.sample_shape)
 
     @property
     def irregular(self) -> bool:
@@ -121,8 +178,12 @@ class StreamInfo:
         return np.dtype(object) if self.dtype == "string" else np.dtype(self.dtype)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-compatible description (used in recordings and ``heartmind info``)."""
-        return {
+        """JSON-compatible description (used in recordings and ``heartmind info``).
+
+        The payload keys (``shape``, ``axes``, ``spacing``, ``spacing_units``,
+        ``color_space``) are present only for streams with a ``shape``.
+        """
+        out: dict[str, Any] = {
             "name": self.name,
             "type": self.type,
             "channels": list(self.channels),
@@ -132,6 +193,73 @@ class StreamInfo:
             "source_id": self.source_id,
             "meta": dict(self.meta),
         }
+        if self.shape:
+            out.update(
+                shape=list(self.shape),
+                axes=list(self.axes),
+                spacing=list(self.spacing),
+                spacing_units=list(self.spacing_units),
+                color_space=self.color_space,
+            )
+        return out
+
+
+def _check_payload(info: StreamInfo) -> None:
+    """Validate and normalise ``shape``, ``axes``, ``spacing``, units and colour space."""
+    if not (info.shape or info.axes or info.spacing or info.spacing_units or info.color_space):
+        return  # one value per channel: nothing to check (the common, fast case)
+    where = f"stream {info.name!r}"
+    shape = tuple(int(n) for n in info.shape)
+    if any(n < 1 for n in shape):
+        raise ChunkError(f"{where}: every size of shape {shape} must be >= 1.")
+    if shape and info.dtype == "string":
+        raise ChunkError(f"{where}: string (marker) streams cannot have a shape; drop it.")
+    axes = tuple(str(a) for a in info.axes) or tuple(f"axis{i + 1}" for i in range(len(shape)))
+    if len(axes) != len(shape) or len(set(axes)) != len(axes) or not all(axes):
+        raise ChunkError(
+            f"{where}: axes {axes} must give one distinct, non-empty name per axis of "
+            f"shape {shape}."
+        )
+    spacing = tuple(float(d) for d in info.spacing)
+    if spacing and (
+        len(spacing) != len(shape) or not all(math.isfinite(d) and d > 0 for d in spacing)
+    ):
+        raise ChunkError(
+            f"{where}: spacing {spacing} must give one positive, finite step per axis of "
+            f"shape {shape} (or be empty when not known)."
+        )
+    units = tuple(str(u) for u in info.spacing_units) or ("",) * len(spacing)
+    if len(units) != len(spacing):
+        raise ChunkError(
+            f"{where}: spacing_units {units} must give one unit per spacing {spacing}."
+        )
+    object.__setattr__(info, "shape", shape)
+    object.__setattr__(info, "axes", axes)
+    object.__setattr__(info, "spacing", spacing)
+    object.__setattr__(info, "spacing_units", units)
+    _check_color(info, where)
+
+
+def _check_color(info: StreamInfo, where: str) -> None:
+    space = info.color_space.upper()
+    if not space:
+        return
+    if space not in COLOR_SPACES:
+        raise ChunkError(
+            f"{where}: color_space {info.color_space!r} is not one of "
+            f"{', '.join(COLOR_SPACES)} (or '' for samples that are not images)."
+        )
+    want = COLOR_SPACES[space]
+    if COLOR_AXIS in info.axes:
+        have, along = info.shape[info.axes.index(COLOR_AXIS)], f"axis {COLOR_AXIS!r}"
+    else:
+        have, along = info.n_channels, "the channels (there is no axis named 'color')"
+    if have != want and not (space == "GRAY" and COLOR_AXIS not in info.axes):
+        raise ChunkError(
+            f"{where}: {space} has {want} components, but {along} has {have} values; "
+            "fix shape/axes or the channels."
+        )
+    object.__setattr__(info, "color_space", space)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -143,7 +271,9 @@ class Chunk:
     data
         ``(n_samples, n_channels)`` array whose dtype matches ``info.dtype``. A 1-D array is
         accepted for single-channel streams. For ``"string"`` streams, any sequence of strings
-        (one per sample) or an object array of strings.
+        (one per sample) or an object array of strings. For streams with a
+        :attr:`StreamInfo.shape`, ``(n_samples, n_channels, *shape)`` (single-channel
+        streams may leave the channel axis out: ``(n_samples, *shape)``).
     timestamps
         ``(n_samples,)`` float64 seconds on the session clock, non-decreasing, finite.
     info
@@ -249,17 +379,17 @@ def _as_data(raw: Any, info: StreamInfo) -> npt.NDArray[Any]:
             f"stream {info.name!r}: data of dtype {arr.dtype} cannot be a {info.dtype} stream; "
             "pass a numeric array."
         )
-    if arr.ndim == 1 and info.n_channels == 1:
-        arr = arr.reshape(-1, 1)
+    if info.n_channels == 1 and arr.ndim == 1 + len(info.shape) and arr.shape[1:] == info.shape:
+        arr = arr.reshape(arr.shape[0], 1, *info.shape)  # the channel axis left out
     _check_shape(arr, info)
     want = info.numpy_dtype()
     if arr.dtype != want:
-        if want.kind == "i" and arr.dtype.kind == "f":
+        if want.kind in "iu" and arr.dtype.kind == "f":
             raise ChunkError(
                 f"stream {info.name!r} is {info.dtype} but the data is {arr.dtype}; "
                 "round and cast the data explicitly."
             )
-        if want.kind == "i" and arr.size and not np.can_cast(arr.dtype, want):
+        if want.kind in "iu" and arr.size and not np.can_cast(arr.dtype, want):
             limits = np.iinfo(want)
             if arr.min() < limits.min or arr.max() > limits.max:
                 raise ChunkError(
@@ -289,11 +419,20 @@ def _frozen(arr: npt.NDArray[Any]) -> bool:
 
 
 def _check_shape(arr: npt.NDArray[Any], info: StreamInfo) -> None:
-    if arr.ndim != 2 or arr.shape[1] != info.n_channels:
+    if not info.shape:
+        if arr.ndim == 2 and arr.shape[1] == len(info.channels):
+            return
         raise ChunkError(
             f"stream {info.name!r}: data must have shape (n_samples, {info.n_channels}) for "
             f"channels {list(info.channels)}, got {arr.shape}."
         )
+    if arr.shape[1:] == info.sample_shape:
+        return
+    want = ", ".join(str(n) for n in info.sample_shape)
+    raise ChunkError(
+        f"stream {info.name!r}: data must have shape (n_samples, {want}) (channels "
+        f"{list(info.channels)} × shape {info.shape} along axes {info.axes}), got {arr.shape}."
+    )
 
 
 def chunk_from_columns(info: StreamInfo, timestamps: Sequence[float], **columns: Any) -> Chunk:

@@ -125,15 +125,7 @@ def violations(root: Path = ROOT) -> list[str]:
 
 #: Imports that broke the rules when the check was written (issue #11 empties this list;
 #: nothing may be added to it).
-KNOWN = {
-    "plugins/analysis/loaders.py: heartmind.plugins.replay.sources",
-    "plugins/analysis/plots.py: heartmind.plugins.replay.sources",
-    "plugins/analysis/plots_modalities.py: heartmind.plugins.replay.sources",
-    "plugins/analysis/plotting.py: heartmind.plugins.replay.sources",
-    "plugins/analysis/run.py: heartmind.plugins.replay.sources",
-    "plugins/analysis/sensor.py: heartmind.plugins.replay.sources",
-    "plugins/analysis/summary.py: heartmind.plugins.replay.sources",
-}
+KNOWN: set[str] = set()
 
 
 def test_layer_rules_hold() -> None:

@@ -29,6 +29,15 @@ FOLLOWING: dict[str, tuple[str, tuple[str, ...]]] = {
     "heartmind.plugins.demo": ("plugins/demo", ("rich", "matplotlib", "icalendar", "pyxdf")),
     "heartmind.plugins.lsl": ("plugins/lsl", ("pylsl",)),
     "heartmind.plugins.simulator": ("plugins/simulator", ("heartmind.sim", "scipy", "pylsl")),
+    "heartmind.plugins.replay": (
+        "plugins/replay",
+        ("heartmind.io", "heartmind.xdf", "mne", "wfdb", "pandas", "pylsl"),
+    ),
+    "heartmind.plugins.analysis": (
+        "plugins/analysis",
+        ("heartmind.io", "heartmind.xdf", "matplotlib", "mne", "wfdb", "pandas", "neurokit2"),
+    ),
+    "heartmind.plugins.record": ("plugins/record", ("heartmind.xdf", "rich", "pylsl")),
 }
 #: Packages with an ``api`` module, and the heavy modules importing it may load (the
 #: simulator's api is the simulator). The demo has none: its command is its interface.
@@ -37,9 +46,17 @@ WITH_API: dict[str, tuple[str, ...]] = {
     "heartmind.plugins.console": (),
     "heartmind.plugins.lsl": (),
     "heartmind.plugins.simulator": ("heartmind.sim", "scipy"),
+    "heartmind.plugins.analysis": ("heartmind.io", "heartmind.xdf"),
+    "heartmind.plugins.record": ("heartmind.xdf",),
 }
 #: Packages that re-export their api lazily (``from heartmind.plugins.lsl import ensure_lsl``).
-REEXPORTING = ("heartmind.adapters.calendar", "heartmind.plugins.console", "heartmind.plugins.lsl")
+REEXPORTING = (
+    "heartmind.adapters.calendar",
+    "heartmind.plugins.analysis",
+    "heartmind.plugins.console",
+    "heartmind.plugins.lsl",
+    "heartmind.plugins.record",
+)
 PUBLIC = {"__init__.py", "api.py", "events.py"}
 
 

@@ -10,13 +10,16 @@
       P02.ECG.csv           one CSV per subject and modality: <subject>.<MODALITY>.csv
       P02.EDA.csv
 
-* **XDF**: every numeric stream becomes a recording keyed by its stream type (``ECG``,
-  ``EDA``, …; by its name when two share a type). String (marker) streams are skipped.
-  Times are in s from the earliest first timestamp of the file's numeric streams.
+* **XDF**: every numeric stream becomes a recording keyed by its stream type, upper case
+  (``ECG``, ``EDA``, …; by its name when two share a type). String (marker) streams and
+  streams whose samples have a shape (images) are skipped. Times are in s from the
+  earliest first timestamp of the file's numeric streams.
 * **CSV**: an optional first line ``# rate=<Hz> units=<u1>;<u2>;…`` (``rate=0`` for
   irregular streams), then a header ``time,<channel>,…``, then one row per sample; ``time``
   in s on the subject timeline. Without the comment line the rate is estimated from the
   times and the units are ``a.u.``.
+
+Both are read with :func:`heartmind.io.open_recording` (NaN samples kept).
 * **labels.csv**: one row per labelled interval; ``subject`` is the file stem (``P01``),
   ``start``/``end`` in s on that subject's timeline; ``valence``, ``arousal``,
   ``dominance`` numbers on the scale in ``dataset.json`` (-1…1 if none is given),
@@ -145,65 +148,52 @@ def _recordings(root: Path) -> dict[str, dict[str, Signal]]:
         out[file.stem] = _read_xdf(file)
     for file in sorted(root.glob("*.*.csv")):
         sid, modality = file.name[: -len(".csv")].split(".", 1)
-        out.setdefault(sid, {})[modality] = _read_csv(file)
+        out.setdefault(sid, {})[modality] = _read_csv(file, modality)
     if not out:
         raise DatasetError(f"{root}: no <subject>.xdf or <subject>.<MODALITY>.csv files.")
     return out
 
 
 def _read_xdf(file: Path) -> dict[str, Signal]:
-    from ..xdf import XdfError, read_xdf
+    from ..io import RecordingError, open_recording
 
     try:
-        streams = [s for s in read_xdf(file) if s.info.dtype != "string" and s.n_samples]
-    except XdfError as exc:
+        recording = open_recording(file, nan_gaps=False)
+    except RecordingError as exc:
         raise DatasetError(f"{file}: {exc}") from None
-    if not streams:
+    tracks = [t for t in recording.signals if t.n_samples and not t.info.shape]
+    if not tracks:
         raise DatasetError(f"{file} has no numeric stream with samples.")
-    origin = min(float(s.time_stamps[0]) for s in streams)
-    types = [s.info.type for s in streams]
+    origin = min(float(t.timestamps[0]) for t in tracks)
+    types = [t.info.type for t in tracks]
     out = {}
-    for s in streams:
-        key = s.info.type if types.count(s.info.type) == 1 else s.info.name
-        ts = s.time_stamps - origin
-        if s.info.rate > 0:
-            sig = Signal(s.time_series, s.info.rate, s.info.channels, s.info.units, float(ts[0]))
+    for t in tracks:
+        info = t.info
+        key = info.type if types.count(info.type) == 1 else info.name
+        ts = t.timestamps - origin
+        if info.rate > 0:
+            sig = Signal(t.data, info.rate, info.channels, info.units, float(ts[0]))
         else:
-            sig = Signal(s.time_series, 0.0, s.info.channels, s.info.units, 0.0, ts)
+            sig = Signal(t.data, 0.0, info.channels, info.units, 0.0, ts)
         out[key] = sig
     return out
 
 
-def _read_csv(file: Path) -> Signal:
-    rate: float | None = None
-    units: str | tuple[str, ...] = "a.u."
-    with open(file, encoding="utf-8") as f:
-        first = f.readline()
-    skip = 0
-    if first.startswith("#"):
-        skip = 1
-        for item in first[1:].split():
-            key, _, value = item.partition("=")
-            if key == "rate":
-                rate = float(value)
-            elif key == "units":
-                units = tuple(value.split(";"))
+def _read_csv(file: Path, modality: str) -> Signal:
+    from ..io import RecordingError, open_recording
+
     try:
-        with open(file, encoding="utf-8") as f:
-            for _ in range(skip):
-                f.readline()
-            header = f.readline().strip().split(",")
-            table = np.loadtxt(f, delimiter=",", ndmin=2, dtype=np.float64)
-    except ValueError as exc:
-        raise DatasetError(f"{file}: not a numeric CSV ({exc}); see the lab layout.") from None
-    if header[:1] != ["time"] or table.shape[1] != len(header) or len(table) < 2:
+        recording = open_recording(file, types=modality, nan_gaps=False)
+    except RecordingError as exc:
+        raise DatasetError(f"{file}: {exc}; see the lab layout.") from None
+    if recording.header.get("time_column") != "time" or len(recording.tracks) != 1:
         raise DatasetError(f"{file}: need a header 'time,<channel>,…' and at least 2 rows.")
-    times, data = table[:, 0], table[:, 1:].astype(np.float32)
-    if rate is None:
-        rate = float(1.0 / np.median(np.diff(times)))
-    if rate > 0:
-        return Signal(data, rate, tuple(header[1:]), units, float(times[0]))
-    return Signal(data, 0.0, tuple(header[1:]), units, 0.0, times)
+    (track,) = recording.tracks
+    info, times = track.info, track.timestamps
+    data = track.data.astype(np.float32)
+    if info.rate > 0:
+        return Signal(data, info.rate, info.channels, info.units, float(times[0]))
+    return Signal(data, 0.0, info.channels, info.units, 0.0, times)
 
 
 # -- writer ------------------------------------------------------------------------------

@@ -7,7 +7,8 @@
   synchronisation and dejittering, many times faster.
 * :func:`iter_xdf_chunks` reads a file block by block (memory bounded by the block
   size), the blocks of a stream concatenating to what :func:`read_xdf` returns.
-* :func:`xdf_info` summarises a file without decoding its samples.
+* :func:`xdf_info` summarises a file without decoding its samples;
+  :func:`xdf_file_header` reads its FileHeader alone.
 
 See ``docs/xdf.md`` for the format notes (gaps in the footer, timestamp deduction).
 """
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 from ._format import XdfError, XdfGap
 from .chunks import XdfBlock, iter_xdf_chunks
-from .info import xdf_info
+from .info import xdf_file_header, xdf_info
 from .reader import XdfStream, read_xdf
 from .writer import XdfWriter
 
@@ -28,5 +29,6 @@ __all__ = [
     "XdfWriter",
     "iter_xdf_chunks",
     "read_xdf",
+    "xdf_file_header",
     "xdf_info",
 ]

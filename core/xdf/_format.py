@@ -65,6 +65,10 @@ XDF_FORMATS: dict[str, str] = {
 }
 #: XDF channel_format -> heartmind dtype.
 HM_DTYPES: dict[str, str] = {v: k for k, v in XDF_FORMATS.items()}
+#: Unsigned heartmind dtypes (XDF has none) -> the signed format that holds every value,
+#: so that pyxdf reads the true values; the header's ``desc/heartmind/payload/dtype``
+#: gives the heartmind dtype back.
+XDF_FORMATS.update({"uint8": "int16", "uint16": "int32"})
 
 _U32 = struct.Struct("<I")
 _U64 = struct.Struct("<Q")
@@ -139,12 +143,16 @@ def header_xml(
     """XML of a StreamHeader chunk, laid out as LSL's ``StreamInfo.as_xml()``.
 
     Channel labels, units and types go to ``desc/channels``; ``info.meta`` is stored as JSON
-    in ``desc/heartmind/meta`` so :func:`info_from_header` restores it.
+    in ``desc/heartmind/meta`` so :func:`info_from_header` restores it. A stream with a
+    ``shape`` (images, radar cubes) or an unsigned dtype is stored flat: ``channel_count``
+    is ``info.n_values`` (every number of a sample, channel by channel, each channel's
+    value in C order) and ``desc/heartmind/payload`` lists the axes (see
+    :func:`payload_xml`).
     """
     root = ET.Element("info")
     _text(root, "name", info.name)
     _text(root, "type", info.type)
-    _text(root, "channel_count", info.n_channels)
+    _text(root, "channel_count", info.n_values)
     _text(root, "channel_format", XDF_FORMATS[info.dtype])
     _text(root, "source_id", info.source_id)
     _text(root, "nominal_srate", repr(info.rate))
@@ -162,7 +170,34 @@ def header_xml(
         _text(channel, "type", info.type)
     acquisition = ET.SubElement(desc, "heartmind")
     _text(acquisition, "meta", json.dumps(info.meta, sort_keys=True))
+    if info.shape or HM_DTYPES[XDF_FORMATS[info.dtype]] != info.dtype:
+        payload_xml(acquisition, info)
     return _to_bytes(root)
+
+
+def payload_xml(parent: ET.Element, info: StreamInfo) -> None:
+    """``<payload>`` of a shaped or unsigned stream, under ``desc/heartmind``.
+
+    ``<dtype>`` is the heartmind dtype; one ``<axis>`` (``name``, ``size`` and, when known,
+    ``spacing`` and ``unit``) per axis of a sample, the first being ``channel``: the
+    ``channel_count`` flat values of a sample reshape to those sizes in C order.
+    ``<color_space>`` is there for images.
+    """
+    payload = ET.SubElement(parent, "payload")
+    _text(payload, "dtype", info.dtype)
+    _text(payload, "order", "C")
+    axis = ET.SubElement(payload, "axis")
+    _text(axis, "name", "channel")
+    _text(axis, "size", info.n_channels)
+    for i, (name, size) in enumerate(zip(info.axes, info.shape, strict=True)):
+        axis = ET.SubElement(payload, "axis")
+        _text(axis, "name", name)
+        _text(axis, "size", size)
+        if info.spacing:
+            _text(axis, "spacing", repr(info.spacing[i]))
+            _text(axis, "unit", info.spacing_units[i])
+    if info.color_space:
+        _text(payload, "color_space", info.color_space)
 
 
 def footer_xml(
@@ -229,9 +264,13 @@ def info_from_header(root: ET.Element, stream_id: int) -> StreamInfo:
     """Rebuild a heartmind :class:`StreamInfo` from a StreamHeader ``<info>`` element.
 
     Works for files of other writers too: missing labels become ``ch1``, ``ch2``, …,
-    a missing unit ``""``, a missing name ``stream<id>``, a missing type ``MISC``.
+    a missing unit ``""``, a missing name ``stream<id>``, a missing type ``MISC``. The
+    payload of a shaped stream (``desc/heartmind/payload``) gives ``shape``, ``axes``,
+    ``spacing`` and ``color_space`` back.
     """
-    n = int(root.findtext("channel_count") or 0)
+    fmt = root.findtext("channel_format") or "float32"
+    payload = _payload(root, stream_id, int(root.findtext("channel_count") or 0))
+    n = int(payload.pop("n_channels"))
     labels: list[str] = []
     units: list[str] = []
     for channel in root.iterfind("desc/channels/channel"):
@@ -247,7 +286,6 @@ def info_from_header(root: ET.Element, stream_id: int) -> StreamInfo:
             meta = dict(json.loads(meta_text))
         except (ValueError, TypeError):
             logger.warning("stream %d: desc/heartmind/meta is not JSON; ignored.", stream_id)
-    fmt = root.findtext("channel_format") or "float32"
     rate = float(root.findtext("nominal_srate") or 0.0)
     return StreamInfo(
         name=root.findtext("name") or f"stream{stream_id}",
@@ -255,10 +293,50 @@ def info_from_header(root: ET.Element, stream_id: int) -> StreamInfo:
         channels=tuple(labels),
         units=tuple(units),
         rate=rate if math.isfinite(rate) and rate > 0 else 0.0,
-        dtype=HM_DTYPES.get(fmt, "float32"),
+        dtype=payload.pop("dtype", None) or HM_DTYPES.get(fmt, "float32"),
         source_id=root.findtext("source_id") or "",
         meta=meta,
+        **payload,
     )
+
+
+def _payload(root: ET.Element, stream_id: int, count: int) -> dict[str, Any]:
+    """``n_channels`` and the StreamInfo payload fields of ``desc/heartmind/payload``
+    (just ``n_channels = channel_count`` for flat streams or a payload that does not fit)."""
+    el = root.find("desc/heartmind/payload")
+    if el is None:
+        return {"n_channels": count}
+    axes = list(el.iterfind("axis"))
+    try:
+        sizes = [int(a.findtext("size") or "") for a in axes]
+        spacing = [float(a.findtext("spacing") or "nan") for a in axes[1:]]
+    except ValueError:
+        sizes, spacing = [], []
+    dtype = el.findtext("dtype") or None
+    fmt = root.findtext("channel_format") or ""
+    if (
+        not sizes
+        or math.prod(sizes) != count
+        or (dtype is not None and XDF_FORMATS.get(dtype) != fmt)
+    ):
+        logger.warning(
+            "stream %d: desc/heartmind/payload does not fit channel_count %d / format %s; "
+            "read flat.",
+            stream_id,
+            count,
+            fmt,
+        )
+        return {"n_channels": count}
+    known = all(math.isfinite(d) for d in spacing)
+    return {
+        "n_channels": sizes[0],
+        "dtype": dtype,
+        "shape": tuple(sizes[1:]),
+        "axes": tuple(a.findtext("name") or "" for a in axes[1:]),
+        "spacing": tuple(spacing) if known else (),
+        "spacing_units": tuple(a.findtext("unit") or "" for a in axes[1:]) if known else (),
+        "color_space": el.findtext("color_space") or "",
+    }
 
 
 def parse_footer(root: ET.Element) -> tuple[dict[str, Any], list[XdfGap]]:
@@ -279,4 +357,4 @@ def numpy_format(channel_format: str) -> np.dtype[Any]:
     """Little-endian numpy dtype of an XDF ``channel_format`` (``object`` for strings)."""
     if channel_format == "string":
         return np.dtype(object)
-    return np.dtype(HM_DTYPES[channel_format]).newbyteorder("<")
+    return np.dtype(HM_DTYPES.get(channel_format, "float32")).newbyteorder("<")

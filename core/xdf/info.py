@@ -1,4 +1,5 @@
-"""``xdf_info``: a summary of an XDF file without decoding its samples (for ``heartmind info``)."""
+"""``xdf_info``: a summary of an XDF file without decoding its samples (for ``heartmind info``);
+``xdf_file_header``: just its FileHeader."""
 
 from __future__ import annotations
 
@@ -10,11 +11,53 @@ from typing import Any
 import numpy as np
 
 from ._decode import ChunkDamage
-from ._format import info_from_header, parse_footer, parse_xml, xml_to_dict
+from ._format import (
+    MAGIC,
+    TAG_FILE_HEADER,
+    XdfError,
+    info_from_header,
+    parse_footer,
+    parse_xml,
+    xml_to_dict,
+)
 from ._scan import scan_chunks
 from .reader import open_file
 
-__all__ = ["xdf_info"]
+__all__ = ["xdf_file_header", "xdf_info"]
+
+#: Longest FileHeader :func:`xdf_file_header` reads, in bytes.
+_MAX_HEADER = 1 << 20
+
+
+def xdf_file_header(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """The FileHeader of an XDF file as a dict (``version``, ``datetime``, and what the
+    writer added: heartmind's recorder writes ``recorder``, ``clock`` and ``utc_offset``).
+
+    Reads only the first chunk of the file.
+
+    Raises
+    ------
+    XdfError
+        The file is missing, is not XDF, or does not start with a FileHeader chunk.
+    """
+    path = Path(path)
+    try:
+        with path.open("rb") as f:
+            head = f.read(4 + 9 + 2)
+            magic, n_bytes = head[:4], head[4] if len(head) > 4 else 0
+            if magic != MAGIC or n_bytes not in (1, 4, 8):
+                raise XdfError(f"{path} is not an XDF file (no 'XDF:' magic and FileHeader).")
+            length = int.from_bytes(head[5 : 5 + n_bytes], "little")
+            tag = int.from_bytes(head[5 + n_bytes : 7 + n_bytes], "little")
+            if tag != TAG_FILE_HEADER or not 2 <= length <= _MAX_HEADER:
+                raise XdfError(f"{path}: the first chunk is not a FileHeader; the file is damaged.")
+            f.seek(7 + n_bytes)
+            raw = f.read(length - 2)
+    except FileNotFoundError:
+        raise XdfError(f"{path} does not exist; check the path.") from None
+    except IsADirectoryError:
+        raise XdfError(f"{path} is a directory, not an XDF file.") from None
+    return xml_to_dict(parse_xml(raw, f"{path}, FileHeader"))
 
 
 def xdf_info(path: str | os.PathLike[str], *, recover: bool = False) -> dict[str, Any]:

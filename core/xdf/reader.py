@@ -25,7 +25,15 @@ import numpy.typing as npt
 
 from ..streams import StreamInfo
 from ._decode import ChunkDamage, NumericFill, decode_numeric, decode_strings
-from ._format import XdfError, XdfGap, info_from_header, parse_footer, parse_xml, xml_to_dict
+from ._format import (
+    XdfError,
+    XdfGap,
+    info_from_header,
+    numpy_format,
+    parse_footer,
+    parse_xml,
+    xml_to_dict,
+)
 from ._scan import Scan, scan_chunks
 from ._sync import dejitter as _dejitter
 from ._sync import synchronize as _synchronize
@@ -49,10 +57,14 @@ class XdfStream:
         The XDF StreamId.
     info
         heartmind description rebuilt from the header (labels and units from
-        ``desc/channels``; ``meta`` from ``desc/heartmind/meta`` when heartmind wrote it).
+        ``desc/channels``; ``meta`` from ``desc/heartmind/meta`` when heartmind wrote it;
+        ``shape``, ``axes``, ``spacing``, ``color_space`` and an unsigned ``dtype`` from
+        ``desc/heartmind/payload``).
     time_series
-        ``(n_samples, n_channels)`` values in the stream's format; an object array of
-        ``str`` for string streams.
+        ``(n_samples, channel_count)`` values in the file's format, as pyxdf returns them;
+        an object array of ``str`` for string streams. For a stream with a shape or an
+        unsigned dtype these are the flat stored values: :meth:`shaped_series` gives
+        them back as heartmind samples.
     time_stamps
         ``(n_samples,)`` float64 timestamps in s.
     clock_times, clock_values
@@ -90,6 +102,18 @@ class XdfStream:
     def channel_format(self) -> str:
         """The XDF ``channel_format`` of the header (``double64``, ``string``, …)."""
         return str(self.header.get("channel_format", ""))
+
+    def shaped_series(self) -> npt.NDArray[Any]:
+        """The samples as heartmind holds them: ``(n_samples, n_channels, *info.shape)`` in
+        ``info.dtype`` for a stream with a shape (a view of :attr:`time_series`, a copy
+        when an unsigned dtype is restored), else :attr:`time_series` itself."""
+        info = self.info
+        data = self.time_series
+        if info.shape:
+            data = data.reshape(data.shape[0], *info.sample_shape)
+        if info.dtype != "string" and data.dtype != info.numpy_dtype():
+            data = data.astype(info.numpy_dtype())
+        return data
 
 
 def open_file(path: Path) -> tuple[Any, Any]:
@@ -272,7 +296,7 @@ class _StreamFill:
 
     def _restart(self, buf: npt.NDArray[np.uint8], end: int) -> None:
         tdiff = 1.0 / self.info.rate if self.info.rate > 0 else 0.0
-        dtype = np.dtype(self.info.dtype).newbyteorder("<")
+        dtype = numpy_format(self.root.findtext("channel_format") or "float32")
         n_channels = int(self.root.findtext("channel_count") or 0)
         while True:
             try:
@@ -328,7 +352,7 @@ def _decode(
     n_channels = int(root.findtext("channel_count") or 0)
     if info.dtype == "string":
         return decode_strings(buf, ranges, n_channels, tdiff, prev=prev)
-    dtype = np.dtype(info.dtype).newbyteorder("<")
+    dtype = numpy_format(root.findtext("channel_format") or "float32")
     return decode_numeric(buf, ranges, dtype, n_channels, tdiff, prev=prev)
 
 

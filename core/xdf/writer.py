@@ -35,11 +35,13 @@ from ._format import (
     TAG_SAMPLES,
     TAG_STREAM_FOOTER,
     TAG_STREAM_HEADER,
+    XDF_FORMATS,
     XdfError,
     XdfGap,
     file_header_xml,
     footer_xml,
     header_xml,
+    numpy_format,
     varlen,
 )
 
@@ -174,7 +176,7 @@ class XdfWriter:
         """
         self._check_open()
         stream_id = len(self._streams) + 1
-        dtype = None if info.dtype == "string" else np.dtype(info.dtype).newbyteorder("<")
+        dtype = None if info.dtype == "string" else numpy_format(XDF_FORMATS[info.dtype])
         self._streams[stream_id] = _Stream(info, dtype, 1.0 / info.rate if info.rate else 0.0)
         xml = header_xml(
             info,
@@ -207,7 +209,9 @@ class XdfWriter:
             Id from :meth:`add_stream`.
         data
             ``(n_samples, n_channels)`` values (1-D for one channel); strings for string
-            streams. Numeric data is cast to the stream's format.
+            streams. Numeric data is cast to the stream's format. A stream with a shape
+            takes ``(n_samples, n_channels, *shape)`` (or ``(n_samples, *shape)`` for one
+            channel, or the flat ``(n_samples, n_values)``), stored flat.
         timestamps
             ``(n_samples,)`` float64 timestamps in s.
         """
@@ -230,13 +234,21 @@ class XdfWriter:
     def _values(self, stream: _Stream, data: Any, n: int) -> npt.NDArray[Any]:
         assert stream.value_dtype is not None
         values = np.asarray(data)
-        c = stream.info.n_channels
+        info = stream.info
+        c = info.n_values
         if values.ndim == 1 and c == 1:
             values = values.reshape(-1, 1)
+        elif info.shape and values.shape[:1] == (n,) and math.prod(values.shape[1:]) == c:
+            if values.shape[1:] not in (info.sample_shape, info.shape, (c,)):
+                raise XdfError(
+                    f"stream {info.name!r}: samples of shape {values.shape[1:]}; pass "
+                    f"(n_samples, {', '.join(map(str, info.sample_shape))}) arrays."
+                )
+            values = values.reshape(n, c)
         if values.shape != (n, c):
             raise XdfError(
-                f"stream {stream.info.name!r}: data of shape {values.shape} for {n} timestamps "
-                f"and {c} channels; pass an (n_samples, n_channels) array."
+                f"stream {info.name!r}: data of shape {values.shape} for {n} timestamps "
+                f"and {info.n_channels} channels; pass an (n_samples, n_channels) array."
             )
         return values
 
@@ -253,7 +265,7 @@ class XdfWriter:
         n = ts.shape[0]
         values = self._values(stream, data, n)
         assert stream.value_dtype is not None
-        shape = (stream.info.n_channels,)
+        shape = (stream.info.n_values,)
         full = np.dtype([("b", "u1"), ("t", "<f8"), ("v", stream.value_dtype, shape)])
         written = self._deduce(stream, ts)
         if written == n:

@@ -5,11 +5,14 @@
 * ``heartmind record OUT.xdf --stream name=X ...``: records LSL streams (``lsl-streams``).
 * ``heartmind info FILE.xdf``: summarises a recording.
 
-Importing this module is cheap: the writer, pylsl and rich load in the factories.
+Importing this module is cheap: the writer, pylsl and rich load in the factories. The
+recorder class is public in :mod:`heartmind.plugins.record.api` (re-exported here lazily:
+``from heartmind.plugins.record import XdfRecorder``).
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +20,7 @@ import heartmind
 from heartmind.specs import CommandSpec, ConsumerSpec, Option
 
 if TYPE_CHECKING:
-    from .recorder import XdfRecorder
+    from ._recorder import XdfRecorder
 
 __all__ = ["RECORDER_OPTIONS", "open_recorder"]
 
@@ -39,9 +42,18 @@ RECORDER_OPTIONS: dict[str, Option] = {
 
 def open_recorder(**options: Any) -> XdfRecorder:
     """Factory of the ``xdf-recorder`` consumer (options: see ``RECORDER_OPTIONS``)."""
-    from .recorder import XdfRecorder
+    from ._recorder import XdfRecorder
 
     return XdfRecorder(**options)
+
+
+def __getattr__(name: str) -> Any:
+    """Lazily re-export the names of :mod:`.api` (loaded on first use)."""
+    if not name.startswith("_"):
+        api = importlib.import_module(".api", __name__)
+        if name in api.__all__:
+            return getattr(api, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @heartmind.hookimpl
@@ -57,25 +69,25 @@ def heartmind_consumers() -> Iterator[ConsumerSpec]:
 
 
 def _record_configure(parser: Any) -> None:
-    from .cli import configure_record
+    from ._cli import configure_record
 
     configure_record(parser)
 
 
 def _record_run(args: Any, manager: Any) -> int:
-    from .cli import run_record
+    from ._cli import run_record
 
     return run_record(args, manager)
 
 
 def _info_configure(parser: Any) -> None:
-    from .cli import configure_info
+    from ._cli import configure_info
 
     configure_info(parser)
 
 
 def _info_run(args: Any, manager: Any) -> int:
-    from .cli import run_info
+    from ._cli import run_info
 
     return run_info(args, manager)
 

@@ -12,8 +12,7 @@ import pytest
 
 from heartmind import Session
 from heartmind.cli.main import main
-from heartmind.plugins.analysis.loaders import load_recording
-from heartmind.plugins.analysis.run import analyze
+from heartmind.plugins.analysis.api import analyze, load_recording
 from heartmind.sim import simulate_ecg
 
 pytest.importorskip("matplotlib")

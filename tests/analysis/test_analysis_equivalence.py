@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from heartmind import Session
-from heartmind.plugins.analysis.run import analyze, run_processors
+from heartmind.io import Track
+from heartmind.plugins.analysis.api import analyze, run_processors
 from heartmind.plugins.cardiac.api import ecg_peaks, hrv_summary, rr_from_peaks
-from heartmind.plugins.replay.sources import Track
 from heartmind.sim import simulate_ecg
 from heartmind.streams import StreamInfo
 from heartmind.xdf import XdfWriter

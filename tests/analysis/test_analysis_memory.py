@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from heartmind import StreamInfo
-from heartmind.plugins.analysis.loaders import load_recording
-from heartmind.plugins.replay.sources import load_tracks
+from heartmind.io import open_recording
+from heartmind.plugins.analysis.api import load_recording
 from heartmind.xdf import XdfWriter
 from heartmind.xdf import _decode as decode_module
 
@@ -32,14 +32,14 @@ def long_xdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.mark.parametrize("loader", [load_recording, load_tracks], ids=["analysis", "replay"])
+@pytest.mark.parametrize("loader", [load_recording, open_recording], ids=["analysis", "io"])
 def test_loading_costs_about_the_arrays(
     long_xdf: Path, monkeypatch: pytest.MonkeyPatch, loader: object
 ) -> None:
     monkeypatch.setattr(decode_module, "BATCH_SAMPLES", 1 << 14)  # batches scaled to the file
     tracemalloc.start()
     try:
-        (track,) = loader(long_xdf)  # type: ignore[operator]
+        (track,) = loader(long_xdf).tracks  # type: ignore[operator]
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()

@@ -145,7 +145,7 @@ def test_existing_file_is_not_replaced_unless_asked(tmp_path: Path) -> None:
 
 
 def test_record_command_rejects_unclear_selections() -> None:
-    from heartmind.plugins.record.cli import parse_selectors
+    from heartmind.plugins.record._cli import parse_selectors
 
     assert parse_selectors(
         ["name=A", "type=EEG", "source_id=x", "pred=starts-with(name,'E')"], False

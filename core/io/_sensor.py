@@ -1,4 +1,4 @@
-"""The ``replay`` sensor: plays a recording back as chunks, in global timestamp order."""
+"""The sensor that plays tracks back: :class:`RecordingSensor` (``replay`` and ``analyze``)."""
 
 from __future__ import annotations
 
@@ -11,81 +11,74 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from heartmind.clock import Clock
-from heartmind.components import Context, Output, Sensor
-from heartmind.errors import ConfigError
-from heartmind.events import Gap
-from heartmind.streams import Chunk, StreamInfo
+from ..clock import Clock
+from ..components import Context, Output, Sensor
+from ..errors import ConfigError
+from ..events import Gap
+from ..streams import Chunk, StreamInfo
+from ._recording import Track, first_timestamp
+from ._windows import track_chunks, window_edges
 
-from .sources import (
-    Track,
-    drop_nonfinite,
-    load_tracks,
-    recording_start,
-    select_tracks,
-    track_chunks,
-    window_edges,
-)
-
-__all__ = ["ReplaySensor"]
+__all__ = ["RecordingSensor", "tracks_summary"]
 
 log = logging.getLogger(__name__)
 
 
-class ReplaySensor(Sensor):
-    """Plays an XDF, EDF, BDF or FIF recording back with its original relative timing.
+class RecordingSensor(Sensor):
+    """Plays tracks (e.g. a :class:`~heartmind.io.Recording`'s) with their original relative
+    timing, as chunks in global timestamp order.
 
     Parameters
     ----------
-    path
-        The recording (``.xdf``, ``.edf``, ``.bdf``, ``.fif``, ``.fif.gz``).
-    select
-        Names or types of the streams to play; all when empty.
+    tracks
+        The streams to play (read-only arrays, not copied). Float samples must be finite
+        (open recordings with ``nan_gaps=True``, the default).
     keep_timestamps
-        Keep the file's timestamps exactly; otherwise they are shifted so that the
-        recording's first sample is at ``context.clock.now()`` at start.
+        Keep the tracks' timestamps exactly; otherwise they are shifted so that the first
+        sample is at ``context.clock.now()`` at start.
     chunk_duration
-        Length in s of the windows the recording is cut into; every stream with samples in
-        a window gives one chunk.
+        Length in s of the windows the tracks are cut into; every stream with samples in a
+        window gives one chunk.
     speed
         Playback speed in a real-time session: 1 (default) is paced by the session like any
         generated source; any other value makes the sensor live and pace itself, releasing
         content second ``r`` at wall second ``r / speed``. Timestamps stay those of the 1×
-        content (a 500 Hz stream keeps 2 ms steps), so processors give the same results at
-        every speed. A virtual clock ignores pacing and runs as fast as the CPU allows;
-        there ``speed`` must be 1 (live sensors cannot run on a virtual clock).
+        content, so processors give the same results at every speed. A virtual clock runs
+        as fast as the CPU allows; there ``speed`` must be 1.
+    path
+        Where the tracks came from (for messages and ``heartmind replay``'s listing).
+    who
+        The component named in error messages (``"replay"``, ``"analyze"``).
 
     Notes
     -----
-    The recording start is the earliest first timestamp of the selected streams. Gaps
-    listed in XDF stream footers become :class:`~heartmind.Gap` events at the gap's end
-    (when the data resumes). Float samples holding NaN/inf are left out and reported as
-    gaps too.
+    The start is the earliest first timestamp of the tracks. Their gaps become
+    :class:`~heartmind.Gap` events at the gap's end (when the data resumes).
     """
 
     live = False
 
     def __init__(
         self,
+        tracks: Sequence[Track],
         *,
-        path: str | Path,
-        select: Sequence[str] = (),
         keep_timestamps: bool = False,
         chunk_duration: float = 0.1,
         speed: float = 1.0,
+        path: str | Path | None = None,
+        who: str = "replay",
     ) -> None:
         if not (math.isfinite(chunk_duration) and chunk_duration > 0):
-            raise ConfigError(f"replay: chunk_duration = {chunk_duration}: use a positive s.")
+            raise ConfigError(f"{who}: chunk_duration = {chunk_duration}: use a positive s.")
         if not (math.isfinite(speed) and speed > 0):
-            raise ConfigError(f"replay: speed = {speed}: use a positive factor (1 = real time).")
-        self.path = Path(path)
-        tracks = select_tracks(load_tracks(self.path), list(select))
-        self.tracks = [drop_nonfinite(t) for t in tracks]
+            raise ConfigError(f"{who}: speed = {speed}: use a positive factor (1 = real time).")
+        self.tracks = list(tracks)
+        self.path = Path(path) if path is not None else None
         self.keep_timestamps = bool(keep_timestamps)
         self.chunk_duration = float(chunk_duration)
         self.speed = float(speed)
         self.live = self.speed != 1.0
-        self.origin = recording_start(self.tracks)
+        self.origin = first_timestamp(self.tracks)
         self._items: Iterator[Output] | None = None
         self._pending: Output | None = None
         self._finished = False
@@ -100,12 +93,17 @@ class ReplaySensor(Sensor):
 
     @property
     def duration(self) -> float:
-        """Span of the recording in s, first to last sample over the selected streams."""
+        """Span of the tracks in s, first to last sample."""
         lasts = [float(t.timestamps[-1]) for t in self.tracks if t.timestamps.size]
         return max(lasts) - self.origin if lasts else 0.0
 
+    @property
+    def shift(self) -> float:
+        """Seconds added to the tracks' timestamps (set at start)."""
+        return self._shift
+
     def start(self, context: Context) -> None:
-        """Shift the timestamps onto the session clock and begin at the recording start."""
+        """Shift the timestamps onto the session clock and begin at the first sample."""
         now = context.clock.now()
         self._clock = context.clock
         self._wall0 = now
@@ -119,11 +117,11 @@ class ReplaySensor(Sensor):
         self._finished = False
         self._position = 0.0
         log.info(
-            "replay %s: %d streams, %.3f s from %s, shift %+.6f s, speed %g",
+            "playing %s: %d streams, %.3f s from %s, shift %+.6f s, speed %g",
             context.name,
             len(self.tracks),
             self.duration,
-            self.path,
+            self.path or "memory",
             self._shift,
             self.speed,
         )
@@ -189,16 +187,16 @@ class ReplaySensor(Sensor):
         out: dict[int, list[Output]] = {}
         last = len(edges) - 2
         for track in self.tracks:
-            for start, end, n_lost, reason in track.gaps:
-                j = int(np.searchsorted(edges, end, side="right")) - 1
+            for gap in track.gaps:
+                j = int(np.searchsorted(edges, gap.end, side="right")) - 1
                 event = Gap(
-                    timestamp=end + self._shift,
+                    timestamp=gap.end + self._shift,
                     source=source,
                     stream=track.info.name,
-                    start=start + self._shift,
-                    end=end + self._shift,
-                    n_lost=max(0, n_lost),
-                    reason=reason or "recorded gap",
+                    start=gap.start + self._shift,
+                    end=gap.end + self._shift,
+                    n_lost=max(0, gap.n_lost),
+                    reason=gap.reason or "recorded gap",
                 )
                 out.setdefault(min(max(j, 0), last), []).append(event)
         return out
@@ -209,20 +207,18 @@ def _first(item: Output) -> float:
 
 
 def tracks_summary(tracks: Sequence[Track]) -> list[dict[str, object]]:
-    """One row per track: name, type, rate, channels, samples, duration (s)."""
-    rows: list[dict[str, object]] = []
-    for t in tracks:
-        n = int(t.timestamps.size)
-        span = float(t.timestamps[-1] - t.timestamps[0]) if n > 1 else 0.0
-        rows.append(
-            {
-                "name": t.info.name,
-                "type": t.info.type,
-                "rate": t.info.rate,
-                "channels": t.info.n_channels,
-                "samples": n,
-                "duration": span,
-                "gaps": len(t.gaps),
-            }
-        )
-    return rows
+    """One row per track: name, type, rate (Hz), channels, shape, samples, duration (s),
+    number of gaps."""
+    return [
+        {
+            "name": t.info.name,
+            "type": t.info.type,
+            "rate": t.info.rate,
+            "channels": t.info.n_channels,
+            "shape": t.info.shape,
+            "samples": t.n_samples,
+            "duration": t.duration,
+            "gaps": len(t.gaps),
+        }
+        for t in tracks
+    ]

@@ -14,11 +14,10 @@ from typing import TYPE_CHECKING, Any
 from heartmind.errors import ConfigError
 
 if TYPE_CHECKING:
+    from heartmind.io import RecordingSensor
     from heartmind.pipeline import ComponentConfig, Pipeline
     from heartmind.plugin_manager import PluginManager
     from heartmind.session import Session
-
-    from .sensor import ReplaySensor
 
 __all__ = ["configure", "parse_speed", "run"]
 
@@ -41,7 +40,9 @@ def parse_speed(text: str) -> float | None:
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Arguments of ``heartmind replay``."""
-    parser.add_argument("file", help="recording: .xdf, .edf, .bdf, .fif or .fif.gz")
+    parser.add_argument(
+        "file", help="recording: .xdf, .edf, .bdf, .fif(.gz), .csv or a WFDB record (.hea)"
+    )
     parser.add_argument(
         "--speed",
         type=parse_speed,
@@ -165,7 +166,7 @@ def _lsl_outlet(args: argparse.Namespace) -> ComponentConfig:
     )
 
 
-def _build(pipeline: Pipeline, manager: PluginManager) -> tuple[Session, ReplaySensor]:
+def _build(pipeline: Pipeline, manager: PluginManager) -> tuple[Session, RecordingSensor]:
     """A session of ``pipeline`` (built here, since Pipeline.from_dict needs [sensors])."""
     from heartmind.session import Session
     from heartmind.specs import validate_options
@@ -188,14 +189,16 @@ def _build(pipeline: Pipeline, manager: PluginManager) -> tuple[Session, ReplayS
     return session, sensor
 
 
-def _describe(sensor: ReplaySensor) -> None:
-    from .sensor import tracks_summary
+def _describe(sensor: RecordingSensor) -> None:
+    from heartmind.io import tracks_summary
 
     print(f"replaying {sensor.path} ({sensor.duration:,.3f} s):", file=sys.stderr)
-    for row in tracks_summary(sensor.tracks):
+    for track, row in zip(sensor.tracks, tracks_summary(sensor.tracks), strict=True):
         rate = f"{row['rate']:g} Hz" if row["rate"] else "irregular"
+        shape = "×".join(str(n) for n in track.info.shape)
         print(
-            f"  {row['name']}  {row['type']}  {rate}  {row['channels']} ch  "
+            f"  {row['name']}  {row['type']}  {rate}  {row['channels']} ch"
+            f"{' of ' + shape if shape else ''}  "
             f"{row['samples']:,} samples  {row['gaps']} gaps",
             file=sys.stderr,
         )

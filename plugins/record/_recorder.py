@@ -7,7 +7,9 @@ so ``pyxdf.load_xdf(..., synchronize_clocks=True)`` puts them on the recorder's 
 ``Gap`` events go to the footer of their stream (XDF has no chunk for lost data) and,
 with every other event, to a string marker stream ``heartmind-events`` (one JSON object
 per sample). Encoded chunks reach the file within ``flush_interval`` s, so a recorder that
-is killed loses at most that much.
+is killed loses at most that much. Streams whose samples have a shape (images, radar
+cubes) are written flat, with the shape in the stream header (``desc/heartmind/payload``);
+``heartmind.io`` and the ``replay`` sensor give the shape back.
 """
 
 from __future__ import annotations
@@ -36,6 +38,17 @@ log = logging.getLogger(__name__)
 EVENTS_STREAM = "heartmind-events"
 #: Seconds of sample time between two ClockOffset chunks of a stream (as LabRecorder).
 OFFSET_INTERVAL = 5.0
+#: The events stream (built once: the recorder writes one sample per event).
+_EVENTS_INFO = StreamInfo(
+    EVENTS_STREAM,
+    "Markers",
+    ("event",),
+    "",
+    0.0,
+    "string",
+    source_id=f"heartmind:{EVENTS_STREAM}",
+    meta={"content": "one heartmind event as JSON per sample"},
+)
 
 
 @dataclass
@@ -93,7 +106,7 @@ class XdfRecorder(Consumer):
         self.flush_interval = float(flush_interval)
         self.fsync = fsync
         self.offset_interval = float(offset_interval)
-        self.streams: dict[tuple[str, str, int], StreamRecord] = {}
+        self.streams: dict[tuple[str, str, tuple[int, ...]], StreamRecord] = {}
         self._by_name: dict[str, StreamRecord] = {}
         self._writer: XdfWriter | None = None
         self._virtual = True
@@ -170,17 +183,17 @@ class XdfRecorder(Consumer):
         return float(self._clock.now())
 
     def _record(self, info: StreamInfo) -> StreamRecord:
-        key = (info.name, info.dtype, info.n_channels)
+        key = (info.name, info.dtype, info.sample_shape)
         rec = self.streams.get(key)
         if rec is not None:
             return rec
         assert self._writer is not None
         if info.name in self._by_name:
             log.warning(
-                "stream %r changed its layout (%s x %d); recorded as another XDF stream",
+                "stream %r changed its layout (%s x %s); recorded as another XDF stream",
                 info.name,
                 info.dtype,
-                info.n_channels,
+                info.sample_shape,
             )
         meta = info.meta
         stream_id = self._writer.add_stream(
@@ -247,17 +260,7 @@ class XdfRecorder(Consumer):
         self.gaps_written += 1
 
     def _write_event(self, event: Event) -> None:
-        info = StreamInfo(
-            EVENTS_STREAM,
-            "Markers",
-            ("event",),
-            "",
-            0.0,
-            "string",
-            source_id=f"heartmind:{EVENTS_STREAM}",
-            meta={"content": "one heartmind event as JSON per sample"},
-        )
-        rec = self._record(info)
+        rec = self._record(_EVENTS_INFO)
         self._write_offset(rec, 0.0, self._now(event.timestamp))
         ts = np.array([event.timestamp], dtype=np.float64)
         assert self._writer is not None

@@ -1,4 +1,5 @@
-"""PNG plots of the other modalities: PPG pulses, EDA, respiration, EEG bands, radar."""
+"""PNG plots of the non-cardiac modalities: PPG pulses, EDA, respiration, EEG bands, radar
+(ECG, heart rate and HRV: :mod:`._plot_cardiac`)."""
 
 from __future__ import annotations
 
@@ -7,17 +8,12 @@ from typing import Any
 
 import numpy as np
 
-from heartmind.plugins.replay.sources import Track
+from heartmind.io import Track
 
-from .collect import Columns, EventCollector
-from .plotting import TimeAxis, envelope, excerpt, figure, mean_over, safe_name, save, unit_of
+from ._collect import Columns, EventCollector
+from ._plot_helpers import TimeAxis, envelope, excerpt, figure, mean_over, safe_name, save, unit_of
 
 __all__ = ["plot_eda", "plot_eeg", "plot_ppg", "plot_radar", "plot_rsp"]
-
-
-def _span(track: Track) -> float:
-    ts = track.timestamps
-    return float(ts[-1] - ts[0]) if ts.size else 0.0
 
 
 def _finish(ax: Any, title: str, xlabel: str, ylabel: str) -> None:
@@ -54,7 +50,7 @@ def plot_ppg(track: Track, c: EventCollector, origin: float, out: Path) -> list[
 def plot_eda(track: Track, c: EventCollector, origin: float, out: Path) -> list[Path]:
     """Raw EDA, tonic (SCL) and phasic components, and the SCRs."""
     name = track.info.name
-    tx = TimeAxis(_span(track))
+    tx = TimeAxis(track.duration)
     sc, scr = c.find("skin_conductance", name), c.find("scr", name)
     fig, axes = figure(2, height=3.2)
     ax = axes[0, 0]
@@ -74,7 +70,7 @@ def plot_eda(track: Track, c: EventCollector, origin: float, out: Path) -> list[
 def plot_rsp(track: Track, c: EventCollector, origin: float, out: Path) -> list[Path]:
     """A 60-s respiration excerpt and the breathing-rate trend."""
     name = track.info.name
-    tx = TimeAxis(_span(track))
+    tx = TimeAxis(track.duration)
     fig, axes = figure(2, height=3.0)
     t, x = excerpt(track, origin, 0.0, 60.0)
     axes[0, 0].plot(t, x, color="black", lw=0.8, label="respiration signal")
@@ -88,7 +84,7 @@ def plot_rsp(track: Track, c: EventCollector, origin: float, out: Path) -> list[
 def plot_eeg(track: Track, c: EventCollector, origin: float, out: Path) -> list[Path]:
     """Relative band powers (mean over channels) and frontal alpha asymmetry."""
     name = track.info.name
-    tx = TimeAxis(_span(track))
+    tx = TimeAxis(track.duration)
     bp, faa = c.find("band_power", name), c.find("alpha_asymmetry", name)
     fig, axes = figure(2, height=3.0)
     ax = axes[0, 0]
@@ -108,7 +104,7 @@ def plot_eeg(track: Track, c: EventCollector, origin: float, out: Path) -> list[
 def plot_radar(track: Track, c: EventCollector, origin: float, out: Path) -> list[Path]:
     """Radar heart rate and breathing rate against time."""
     name = track.info.name
-    tx = TimeAxis(_span(track))
+    tx = TimeAxis(track.duration)
     fig, axes = figure(2, height=3.0)
     _trend(axes[0, 0], c.find("heart_rate", name), "bpm", tx, "radar heart rate")
     _finish(axes[0, 0], f"{name}: heart rate from radar", tx.label, "heart rate (bpm)")

@@ -1,4 +1,5 @@
-"""Shared helpers of the analysis plots: time axes, excerpts, envelopes, saving."""
+"""Helpers of every analysis plot (cardiac and physio): time axes, signal excerpts,
+min/max envelopes, quality shading, creating and saving figures."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from heartmind.plugins.replay.sources import Track
+from heartmind.io import Track
 
-from .collect import Columns
+from ._collect import Columns
 
 __all__ = [
     "EXCERPT",

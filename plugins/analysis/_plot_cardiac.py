@@ -1,26 +1,25 @@
-"""PNG plots of an analysis (matplotlib, Agg backend): ECG, heart rate, HRV.
+"""PNG plots of the cardiac results of an analysis (matplotlib, Agg): ECG, heart rate, HRV.
 
 Per ECG stream: ``<stream>_ecg_excerpts.png`` (first 30 s and the worst-quality 30 s,
 R-peaks marked, unusable windows shaded), ``<stream>_ecg_overview.png`` (the whole
 recording as a min/max envelope with the quality index), ``<stream>_heart_rate.png`` and
 ``<stream>_hrv.png`` (tachogram, Poincaré plot, HRV over time). Other modalities: see
-:mod:`.plots_modalities`. Event times are s since the recording start.
+:mod:`._plot_physio`; which plots a report has: :mod:`._plot_report`. Event times are s
+since the recording start.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from heartmind.errors import MissingExtraError
-from heartmind.plugins.replay.sources import Track, recording_start
+from heartmind.io import Track
 
-from .collect import Columns, EventCollector
-from .plotting import (
+from ._collect import Columns, EventCollector
+from ._plot_helpers import (
     EXCERPT,
     TimeAxis,
     envelope,
@@ -32,46 +31,11 @@ from .plotting import (
     unit_of,
     worst_window,
 )
-from .summary import beat_intervals
+from ._summary import beat_intervals
 
-__all__ = ["plot_all", "plot_ecg", "plot_heart_rate", "plot_hrv"]
+__all__ = ["plot_ecg", "plot_heart_rate", "plot_hrv"]
 
 log = logging.getLogger(__name__)
-
-
-def plot_all(tracks: Sequence[Track], collector: EventCollector, out: Path) -> list[Path]:
-    """Every plot for every analysed stream; returns the files written."""
-    try:
-        import matplotlib  # noqa: F401
-    except ImportError as exc:
-        raise MissingExtraError("plots", "the plots of heartmind analyze", "matplotlib") from exc
-    from . import plots_modalities as pm
-
-    origin = recording_start(tracks)
-    files: list[Path] = []
-    for track in tracks:
-        kind = track.info.type
-        if kind == "ECG":
-            files += plot_ecg(track, collector, origin, out)
-        elif kind == "PPG":
-            files += pm.plot_ppg(track, collector, origin, out)
-        elif kind == "EDA":
-            files += pm.plot_eda(track, collector, origin, out)
-        elif kind == "RSP":
-            files += pm.plot_rsp(track, collector, origin, out)
-        elif kind == "EEG":
-            files += pm.plot_eeg(track, collector, origin, out)
-        elif kind == "RADAR":
-            files += pm.plot_radar(track, collector, origin, out)
-        if kind in ("ECG", "PPG", "RADAR"):
-            files += plot_heart_rate(track, collector, out)
-            files += plot_hrv(track, collector, out)
-    return files
-
-
-def _span(track: Track) -> float:
-    ts = track.timestamps
-    return float(ts[-1] - ts[0]) if ts.size else 0.0
 
 
 def _beats_marks(ax: Any, beats: Columns | None, t: np.ndarray, x: np.ndarray) -> None:
@@ -92,7 +56,7 @@ def plot_ecg(track: Track, c: EventCollector, origin: float, out: Path) -> list[
     """ECG excerpts with R-peaks and quality shading, and the whole-recording overview."""
     name = track.info.name
     beats, quality = c.find("heart_beat", name), c.find("signal_quality", name)
-    span, unit = _span(track), unit_of(track)
+    span, unit = track.duration, unit_of(track)
     starts = [("first 30 s", 0.0)]
     worst = worst_window(quality, span)
     if worst is not None:
@@ -115,12 +79,12 @@ def plot_ecg(track: Track, c: EventCollector, origin: float, out: Path) -> list[
 
 def _overview(track: Track, quality: Columns | None, origin: float, out: Path, unit: str) -> Path:
     name = track.info.name
-    tx = TimeAxis(_span(track))
+    tx = TimeAxis(track.duration)
     fig, axes = figure(2, height=3.0)
     t, lo, hi = envelope(track, origin)
     ax = axes[0, 0]
     ax.fill_between(tx(t), lo, hi, color="black", lw=0, step="post", label="ECG min–max")
-    if shade_unusable(ax, quality, tx, 0.0, _span(track)):
+    if shade_unusable(ax, quality, tx, 0.0, track.duration):
         ax.axvspan(np.nan, np.nan, color="tab:red", alpha=0.15, label="unusable window")
     ax.set(title=f"{name}: whole recording (min/max per {_bin(t):.2g} s bin)",
            xlabel=tx.label, ylabel=f"ECG ({unit})")  # fmt: skip
@@ -146,7 +110,7 @@ def plot_heart_rate(track: Track, c: EventCollector, out: Path) -> list[Path]:
     rate, beats = c.find("heart_rate", name), c.find("heart_beat", name)
     if rate is None and beats is None:
         return []
-    tx = TimeAxis(_span(track))
+    tx = TimeAxis(track.duration)
     fig, axes = figure(1, height=3.6)
     ax = axes[0, 0]
     if beats is not None and len(beats) > 1:
@@ -170,7 +134,7 @@ def plot_hrv(track: Track, c: EventCollector, out: Path) -> list[Path]:
     if beats is None or len(beats) < 12:
         return []
     t, rr = beat_intervals(beats)
-    tx = TimeAxis(_span(track))
+    tx = TimeAxis(track.duration)
     fig = figure(1, height=1.0)[0]
     fig.clf()
     fig.set_size_inches(12, 7.5)

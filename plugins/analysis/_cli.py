@@ -54,7 +54,7 @@ def run(args: argparse.Namespace, manager: PluginManager) -> int:
 
     from heartmind.cli.commands import stop_on_signals
 
-    from .run import analyze
+    from ._analyze import analyze
 
     stop_on_signals()
     err = Console(stderr=True)

@@ -1,8 +1,9 @@
 """``analyze``: the streaming processors over a whole recording, on a virtual clock.
 
-The recording is played by a :class:`~.sensor.TrackSensor` into a virtual-clock
+The recording is opened with :func:`heartmind.io.open_recording` and played by a
+:class:`heartmind.io.RecordingSensor` (the ``replay`` sensor's class) into a virtual-clock
 :class:`~heartmind.Session` with the processors of the modalities present, so every event
-equals what a live session on the same data reports; an :class:`~.collect.EventCollector`
+equals what a live session on the same data reports; an :class:`~._collect.EventCollector`
 writes ``events.jsonl`` and keeps the events for the summary and plots.
 """
 
@@ -18,17 +19,26 @@ from typing import Any
 
 from heartmind import __version__
 from heartmind.errors import ConfigError, SessionError
+from heartmind.io import Recording, RecordingSensor, Track, open_recording
 from heartmind.plugin_manager import PluginManager
-from heartmind.plugins.replay.sources import Track
 
-from .collect import EventCollector
-from .loaders import ANALYSED_TYPES, load_recording
-from .sensor import TrackSensor
-from .summary import summarise, write_summary
+from ._collect import EventCollector
+from ._summary import summarise, write_summary
 
-__all__ = ["PROCESSORS", "AnalysisResult", "analysable", "analyze", "run_processors"]
+__all__ = [
+    "ANALYSED_TYPES",
+    "PROCESSORS",
+    "AnalysisResult",
+    "analysable",
+    "analyze",
+    "load_recording",
+    "run_processors",
+]
 
 log = logging.getLogger(__name__)
+
+#: Stream types that have an analysis (and the processors that do it, see ``PROCESSORS``).
+ANALYSED_TYPES: tuple[str, ...] = ("ECG", "PPG", "EDA", "RSP", "EEG", "RADAR")
 
 #: Processor specs run for each stream type (those whose plugin is missing are skipped).
 PROCESSORS: dict[str, tuple[str, ...]] = {
@@ -48,7 +58,8 @@ Progress = Callable[[float, float], None]
 
 @dataclass
 class AnalysisResult:
-    """What :func:`analyze` produced."""
+    """What :func:`analyze` produced (``recording``: the file as opened, with its real
+    start time)."""
 
     out: Path
     tracks: list[Track]
@@ -57,6 +68,36 @@ class AnalysisResult:
     processors: list[str]
     files: list[Path] = field(default_factory=list)
     wall_s: float = 0.0
+    recording: Recording | None = None
+
+
+def load_recording(
+    path: str | Path,
+    *,
+    select: Sequence[str] = (),
+    rate: float | None = None,
+    default_type: str = "ECG",
+) -> Recording:
+    """Open a recording to analyse (:func:`heartmind.io.open_recording`).
+
+    Parameters
+    ----------
+    path
+        ``.xdf``, ``.edf``, ``.bdf``, ``.fif(.gz)``, ``.csv`` or a WFDB record.
+    select
+        Names or types of the streams to keep (all when empty).
+    rate
+        CSV only: sampling rate in Hz when the file has no time column.
+    default_type
+        CSV/WFDB: type of channels whose name does not tell it.
+
+    Raises
+    ------
+    ConfigError
+        Missing or unreadable file, or no stream matches ``select``
+        (:class:`heartmind.io.RecordingError`).
+    """
+    return open_recording(path, select=list(select), rate=rate, default_type=default_type)
 
 
 def analysable(tracks: Sequence[Track]) -> list[Track]:
@@ -67,6 +108,7 @@ def analysable(tracks: Sequence[Track]) -> list[Track]:
         if t.info.type in ANALYSED_TYPES
         and t.info.rate > 0
         and t.info.dtype != "string"
+        and not t.info.shape
         and t.timestamps.size > 1
     ]
 
@@ -91,7 +133,7 @@ def run_processors(
     manager = plugins or PluginManager()
     available = manager.processors()
     session = Session(clock="virtual", plugins=manager)
-    sensor = TrackSensor(tracks, chunk_duration=chunk_duration)
+    sensor = RecordingSensor(tracks, chunk_duration=chunk_duration, who="analyze")
     session.add_sensor(sensor, name="recording")
     types = {t.info.type for t in tracks}
     names = [p for kind in ANALYSED_TYPES if kind in types for p in PROCESSORS[kind]]
@@ -117,7 +159,7 @@ def run_processors(
     return collector, ran
 
 
-def _run(session: Any, sensor: TrackSensor, progress: Progress | None) -> None:
+def _run(session: Any, sensor: RecordingSensor, progress: Progress | None) -> None:
     total = sensor.duration
     session.start()
     try:
@@ -187,7 +229,8 @@ def analyze(
         Tracks, collected events, summary rows and the files written.
     """
     wall0 = time.perf_counter()
-    tracks = analysable(load_recording(path, select=streams, rate=rate, default_type=default_type))
+    recording = load_recording(path, select=streams, rate=rate, default_type=default_type)
+    tracks = analysable(recording.tracks)
     if not tracks:
         raise ConfigError(
             f"analyze: {path} has no regularly sampled stream of type "
@@ -205,10 +248,10 @@ def analyze(
     )
     rows = summarise(tracks, collector)
     meta = {"file": str(path), "heartmind_version": __version__, "processors": ran}
-    result = AnalysisResult(folder, tracks, collector, rows, ran)
+    result = AnalysisResult(folder, tracks, collector, rows, ran, recording=recording)
     result.files = [folder / "events.jsonl", *write_summary(rows, folder, meta)]
     if plots:
-        from .plots import plot_all
+        from ._plot_report import plot_all
 
         result.files.extend(plot_all(tracks, collector, folder))
     result.wall_s = time.perf_counter() - wall0

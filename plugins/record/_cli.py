@@ -130,7 +130,7 @@ def _record_until_stopped(
     err: Any, session: Any, sensor: Any, recorder: Any, duration: float | None
 ) -> None:
     """Show progress until the duration or a signal; then drain what is in transit."""
-    from .progress import RecordProgress
+    from ._progress import RecordProgress
 
     end = math.inf if duration is None else time.monotonic() + duration
     stop_at: float | None = None
@@ -149,7 +149,7 @@ def _record_until_stopped(
 
 
 def _record_summary(err: Any, session: Any, sensor: Any, recorder: Any, wall: float) -> int:
-    from .progress import stream_table
+    from ._progress import stream_table
 
     rows = stream_table(sensor, recorder)
     err.print(rows)
@@ -182,7 +182,7 @@ def run_info(args: argparse.Namespace, manager: Any) -> int:
     if args.json:
         print(json.dumps(info, indent=2, default=str))
         return 0
-    from .progress import print_info
+    from ._progress import print_info
 
     print_info(info)
     return 0

@@ -25,9 +25,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from heartmind.plugins.replay.sources import Track
+from heartmind.io import Track
 
-from .collect import Columns, EventCollector
+from ._collect import Columns, EventCollector
 
 __all__ = ["HRV_KEYS", "beat_intervals", "hrv_of", "summarise", "write_summary"]
 
