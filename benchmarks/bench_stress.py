@@ -15,7 +15,7 @@ replays of the run's events through fresh stress/fusion processors (same code).
   subject i is type i % 4), three mild stress episodes (0.3–0.5) among rest, a walk and a
   standing phase (arousal without stress, labelled 0), SNR 5–10 dB with motion bursts and
   electrode pops, 2 % ectopic beats, typing only part of the time, no input while walking
-  (``heartmind.plugins.affect.stress_eval.hard_setup``).
+  (``benchmarks/stress_chain.py``: ``hard_setup``).
 
 Scored: Stress events after the baseline episode, except those within 90 s after an
 episode change, pooled over the held-out subjects. Printed per scenario: AUROC (events)
@@ -32,7 +32,7 @@ import argparse
 import logging
 import time
 
-from heartmind.plugins.affect.stress_eval import SCENARIOS, evaluate_scenario, run_setup
+from stress_chain import SCENARIOS, evaluate_scenario, run_setup  # this folder
 
 ROWS: tuple[tuple[str, str, str], ...] = (
     ("heart only (HRV)", "heart", "z-score"),

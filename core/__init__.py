@@ -41,7 +41,7 @@ from .hookspecs import hookimpl, hookspec
 from .pipeline import Pipeline
 from .plugin_manager import PluginManager, PluginRecord
 from .session import Session
-from .specs import CommandSpec, ConsumerSpec, Option, ProcessorSpec, SensorSpec
+from .specs import CommandSpec, ConsumerSpec, ModelSpec, Option, ProcessorSpec, SensorSpec
 from .streams import Chunk, StreamInfo
 
 try:
@@ -70,6 +70,7 @@ __all__ = [
     "HeartmindError",
     "Marker",
     "MissingExtraError",
+    "ModelSpec",
     "Option",
     "Output",
     "Pipeline",

@@ -42,6 +42,7 @@ __all__ = [
     "event_from_json",
     "event_types",
     "quantity",
+    "stress_label",
 ]
 
 #: Version of the JSON layout of events; bumped when a field changes meaning or is removed.
@@ -290,7 +291,10 @@ class Emotion(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class Stress(Event):
-    """Estimated stress level relative to the user's own baseline."""
+    """Estimated stress level relative to the user's own baseline.
+
+    ``label`` follows ``level`` by :func:`stress_label`: low < 1/3 ≤ moderate < 2/3 ≤ high.
+    """
 
     topic: ClassVar[str] = "stress"
     level: float = quantity("", 0.0, 1.0, "stress level (0 = baseline, 1 = maximal)")
@@ -298,6 +302,12 @@ class Stress(Event):
     confidence: float = quantity("", 0.0, 1.0, "confidence of the estimate", 1.0)
     model: str = quantity(doc="model or method name", default="")
     modality: str = quantity(doc="input it came from: heart, behaviour, eda, fused", default="")
+
+
+def stress_label(level: float) -> str:
+    """The ``Stress.label`` of a level in [0, 1]: ``"low"`` below 1/3, ``"moderate"`` below
+    2/3, else ``"high"`` (every stress estimator labels its events this way)."""
+    return "low" if level < 1 / 3 else "moderate" if level < 2 / 3 else "high"
 
 
 # --------------------------------------------------------------------------- stream bookkeeping

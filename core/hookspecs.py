@@ -17,7 +17,7 @@ from collections.abc import Iterable
 import pluggy
 
 from .events import Event
-from .specs import CommandSpec, ConsumerSpec, ProcessorSpec, SensorSpec
+from .specs import CommandSpec, ConsumerSpec, ModelSpec, ProcessorSpec, SensorSpec
 
 __all__ = ["PROJECT", "hookimpl", "hookspec"]
 
@@ -82,6 +82,24 @@ def heartmind_commands() -> Iterable[CommandSpec]:  # type: ignore[empty-body]
     Iterable[CommandSpec]
         Zero or more specs with unique names that do not shadow a built-in command
         (``run``, ``plugins``, ``events``). ``configure`` adds arguments; ``factory`` runs.
+    """
+
+
+@hookspec
+def heartmind_models() -> Iterable[ModelSpec]:  # type: ignore[empty-body]
+    """Declare the model kinds this plugin offers (trainable, with or without bundled files).
+
+    When: once per plugin, when the plugin manager first collects specs (``heartmind
+    models``, ``heartmind train``/``evaluate``, ``heartmind plugins``, or loading a model
+    file whose kind is not imported yet). Thread: the caller's (normally the main thread).
+
+    Returns
+    -------
+    Iterable[ModelSpec]
+        Zero or more specs; ``name`` is the model kind (``Model.kind``) and must be unique
+        across all plugins — a duplicate is reported as an error naming both plugins.
+        Building a spec must stay cheap: torch, scikit-learn and the model module load in
+        ``factory``, ``train`` and ``evaluate``.
     """
 
 

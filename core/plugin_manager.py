@@ -34,7 +34,7 @@ import pluggy
 from . import hookspecs
 from .errors import PluginError
 from .events import Event
-from .specs import CommandSpec, ConsumerSpec, ProcessorSpec, SensorSpec
+from .specs import CommandSpec, ConsumerSpec, ModelSpec, ProcessorSpec, SensorSpec
 from .suggest import closest, did_you_mean
 
 __all__ = ["PluginManager", "PluginRecord", "strict_mode", "trace_mode"]
@@ -42,13 +42,14 @@ __all__ = ["PluginManager", "PluginRecord", "strict_mode", "trace_mode"]
 log = logging.getLogger(__name__)
 trace_log = log.getChild("trace")
 
-Kind = Literal["sensors", "processors", "consumers", "commands"]
+Kind = Literal["sensors", "processors", "consumers", "commands", "models"]
 #: One entry per kind of spec: kind -> spec type; its hook is ``heartmind_<kind>``.
 _SPEC_TYPES: dict[str, type] = {
     "sensors": SensorSpec,
     "processors": ProcessorSpec,
     "consumers": ConsumerSpec,
     "commands": CommandSpec,
+    "models": ModelSpec,
 }
 S = TypeVar("S", SensorSpec, ProcessorSpec, ConsumerSpec)
 
@@ -362,6 +363,10 @@ class PluginManager:
     def commands(self) -> dict[str, CommandSpec]:
         """CLI command specs by name."""
         return self.specs("commands")
+
+    def models(self) -> dict[str, ModelSpec]:
+        """Model specs by kind (``heartmind_models`` hook)."""
+        return self.specs("models")
 
     def get(self, kind: Kind, name: str) -> Any:
         """One spec by name; :class:`PluginError` says why it is missing."""

@@ -6,17 +6,23 @@ options from the pipeline, validated against ``options`` first.
 
 from __future__ import annotations
 
+import argparse
 import builtins
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .components import Consumer, Processor, Sensor
 from .errors import ConfigError
 
+if TYPE_CHECKING:
+    from .models import EvaluationReport, Model
+
 __all__ = [
     "CommandSpec",
     "ConsumerSpec",
+    "ModelSpec",
     "Option",
     "ProcessorSpec",
     "SensorSpec",
@@ -276,3 +282,87 @@ class CommandSpec(_Spec):
 
     factory: Callable[..., int]
     configure: Callable[[Any], None] = field(default=lambda parser: None)
+
+
+def _no_arguments(parser: argparse.ArgumentParser) -> None:
+    """A ``configure`` that adds nothing."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ModelSpec(_Spec):
+    """A model kind a plugin offers: what it estimates, from what, and how to train it.
+
+    ``heartmind models`` lists every registered kind; ``heartmind train --model KIND`` and
+    ``heartmind evaluate --model KIND`` parse the kind's own arguments (``configure``) and
+    call its ``train`` / ``evaluate``. Keep the spec cheap to build: heavy imports belong
+    in the callables.
+
+    Attributes
+    ----------
+    name
+        The model kind, as in ``Model.kind`` and the ``.hmm`` manifest (``"hr-gru"``).
+    task
+        What it estimates, in words (``"emotion: valence, arousal, dominance"``).
+    inputs
+        Stream types or event topics it reads (``("heart_beat",)``, ``("KEYS", "MOUSE")``).
+    outputs
+        Its output labels (``("valence", "arousal", …)``, ``("stress",)``).
+    datasets
+        Data it can train on: ``heartmind.datasets`` names (``"synthetic"``, ``"wesad"``,
+        ``"dreamer"``, ``"lab"``) or ``"simulator"``.
+    factory
+        ``factory() -> type[Model]``: the model class (importing it registers the kind,
+        so ``heartmind.models.load_model`` can read its files).
+    train
+        ``train(args) -> Model``: trains a model from the parsed command-line arguments
+        and returns it with ``ModelInfo.trained_on`` set; the command line saves it to
+        ``--out``. Raise a ``HeartmindError`` for a clear message.
+    evaluate
+        ``evaluate(args) -> EvaluationReport``, or None if the kind has no evaluation.
+        ``args.out`` is the output folder (it exists); write figures there.
+    configure
+        ``configure(parser)`` adds the kind's arguments (``--dataset``, ``--epochs``, …)
+        to the parser of ``train`` and ``evaluate`` (``--out`` is added by the core).
+    bundled
+        Model files of this kind shipped with the plugin (their manifests say what each
+        was trained on); empty if no weights ship.
+    smoke
+        Arguments of a tiny training run on synthetic data that takes seconds, e.g.
+        ``("--dataset", "synthetic", "--subjects", "2")``; the registry's meta-test runs
+        it for every spec. Empty only with a reason in ``description``.
+    used_by
+        Processors that run models of this kind (``("heart-emotion",)``).
+    """
+
+    task: str
+    inputs: tuple[str, ...] = ()
+    outputs: tuple[str, ...] = ()
+    datasets: tuple[str, ...] = ()
+    factory: Callable[[], type[Model]]
+    train: Callable[[argparse.Namespace], Model]
+    evaluate: Callable[[argparse.Namespace], EvaluationReport] | None = None
+    configure: Callable[[argparse.ArgumentParser], None] = field(default=_no_arguments)
+    bundled: tuple[Path, ...] = ()
+    smoke: tuple[str, ...] = ()
+    used_by: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        for name in ("train", "configure"):
+            if not callable(getattr(self, name)):
+                raise ConfigError(f"model spec {self.name!r}: {name} must be callable.")
+        if self.evaluate is not None and not callable(self.evaluate):
+            raise ConfigError(f"model spec {self.name!r}: evaluate must be callable or None.")
+
+    def describe(self) -> dict[str, Any]:
+        """JSON-compatible description (``heartmind models --json`` adds the files' data)."""
+        return {
+            **super().describe(),
+            "task": self.task,
+            "inputs": list(self.inputs),
+            "outputs": list(self.outputs),
+            "datasets": list(self.datasets),
+            "evaluate": self.evaluate is not None,
+            "bundled": [str(p) for p in self.bundled],
+            "used_by": list(self.used_by),
+        }

@@ -78,7 +78,7 @@ def test_disable_and_select_plugins() -> None:
     wrong = heartmind("--plugins", "nosuch", "plugins")
     assert wrong.returncode == 2 and wrong.stdout == ""
     assert "no installed plugin is named 'nosuch'" in wrong.stderr
-    assert "installed plugins: affect, " in wrong.stderr and "console" in wrong.stderr
+    assert "installed plugins: analysis, " in wrong.stderr and "console" in wrong.stderr
 
 
 def test_python_dash_m_heartmind_is_the_command_line() -> None:

@@ -5,6 +5,9 @@
     heartmind events [--json]
     heartmind run PIPELINE.toml [--duration S] [--fast | --realtime] [--start ISO]
                   [--seed N] [--events pretty|jsonl|none]
+    heartmind models [--json]
+    heartmind train --model KIND [KIND's options] --out MODEL.hmm
+    heartmind evaluate --model KIND [KIND's options] [--out DIR]
 
 Global options (before the command): ``--plugins a,b`` loads only those plugins (an
 unknown name is an error), ``--disable-plugin NAME`` (repeatable) skips one, ``-v`` shows
@@ -25,6 +28,7 @@ from .. import __version__
 from ..errors import HeartmindError, PluginError
 from ..plugin_manager import PluginManager
 from . import commands
+from . import models as model_commands
 from .plugins import plugins as plugins_command
 
 __all__ = ["build_parser", "main"]
@@ -32,7 +36,7 @@ __all__ = ["build_parser", "main"]
 log = logging.getLogger(__name__)
 
 
-BUILTIN_COMMANDS = ("plugins", "events", "run")
+BUILTIN_COMMANDS = ("plugins", "events", "run", "models", "train", "evaluate")
 
 
 def _global_options(parser: argparse.ArgumentParser) -> None:
@@ -83,6 +87,7 @@ def build_parser(manager: PluginManager | None = None) -> argparse.ArgumentParse
     p.set_defaults(func=commands.events)
 
     _add_run_command(sub)
+    model_commands.add_commands(sub)
     if manager is not None:
         _add_plugin_commands(sub, manager)
     return parser
@@ -167,7 +172,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         manager = PluginManager(only=only, disable=known.disable_plugin)
         parser = build_parser(manager)
-        args = parser.parse_args(argv)
+        args, extra = parser.parse_known_args(argv)
+        if extra and not getattr(args, "extra_arguments", False):
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
+        args.extra = extra  # train/evaluate: the model kind's own arguments
         if args.command is None:
             parser.print_help()
             return 2

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from ..errors import ConfigError
 from ._pickle import UnsafePickleError
+from .arguments import DATASETS, add_dataset_arguments, dataset_from_args, open_dataset
 from .base import (
     AffectiveDataset,
+    BeatDetector,
     DatasetError,
     Label,
     Segment,
@@ -26,8 +28,10 @@ from .synthetic import DEFAULT_EPISODES, Episode, synthetic_affective
 from .wesad import read_wesad, write_wesad_like
 
 __all__ = [
+    "DATASETS",
     "DEFAULT_EPISODES",
     "AffectiveDataset",
+    "BeatDetector",
     "ConfigError",
     "DatasetError",
     "Episode",
@@ -36,6 +40,9 @@ __all__ = [
     "Signal",
     "Subject",
     "UnsafePickleError",
+    "add_dataset_arguments",
+    "dataset_from_args",
+    "open_dataset",
     "read_dreamer",
     "read_lab",
     "read_wesad",

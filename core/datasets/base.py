@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +35,7 @@ from ..errors import ConfigError, HeartmindError
 
 __all__ = [
     "AffectiveDataset",
+    "BeatDetector",
     "DatasetError",
     "Label",
     "Segment",
@@ -314,18 +315,26 @@ def windows(
                 start += step
 
 
+#: An R-peak detector shaped like NeuroKit2's ``ecg_peaks``: ``detector(ecg, sampling_rate)
+#: -> (peak sample indices, info)`` (ECG in mV, rate in Hz), e.g.
+#: ``heartmind.plugins.cardiac.api.ecg_peaks``.
+BeatDetector = Callable[[FloatArray, float], tuple[npt.ArrayLike, Any]]
+
+
 def rr_series(
     subject: Subject,
     segment: Segment | None = None,
     *,
     signal: str = "ECG",
     channel: int = 0,
+    detector: BeatDetector | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """Beat times and RR intervals of a subject, whole timeline or one segment.
 
-    Uses the ground-truth beats of synthetic subjects; otherwise detects R peaks in the
-    ECG with the cardiac plugin (``heartmind.plugins.cardiac.api.ecg_peaks``, imported
-    here, when needed).
+    Uses the ground-truth beats of synthetic subjects; otherwise runs ``detector`` on the
+    ECG. The datasets package imports no plugin: the caller passes the detector (the
+    heart-emotion and stress plugins pass the cardiac plugin's ``ecg_peaks``, the same
+    detector as the streaming ``heart-rate`` processor).
 
     Parameters
     ----------
@@ -336,31 +345,40 @@ def rr_series(
         separate recordings, such as DREAMER); ``None`` for the whole timeline.
     signal, channel
         ECG recording and channel to detect beats in.
+    detector
+        R-peak detector (:data:`BeatDetector`); needed when the subject has no
+        ground-truth beats.
 
     Returns
     -------
     beat_times, rr
         R-peak times in s on the subject timeline, and the RR interval ending at each
         beat in s (the first beat, which has none, is dropped from both).
+
+    Raises
+    ------
+    DatasetError
+        If the subject has no ground-truth beats and no ``detector`` is given.
     """
     start = -math.inf if segment is None else segment.start
     end = math.inf if segment is None else segment.end
     if subject.beats is not None:
         beats = subject.beats[(subject.beats >= start) & (subject.beats < end)]
+    elif detector is None:
+        raise DatasetError(
+            f"subject {subject.subject_id!r} has no ground-truth beats: pass an R-peak "
+            "detector, e.g. rr_series(..., detector=heartmind.plugins.cardiac.api.ecg_peaks)."
+        )
     else:
-        beats = _detect(subject, signal, channel, start, end)
+        beats = _detect(subject, signal, channel, start, end, detector)
     beats = np.asarray(beats, dtype=np.float64)
     return beats[1:], np.diff(beats)
 
 
-def _detect(subject: Subject, signal: str, channel: int, start: float, end: float) -> FloatArray:
-    """R-peak times (s) found in the ECG between ``start`` and ``end`` s."""
-    try:
-        from heartmind.plugins.cardiac.api import ecg_peaks
-    except ImportError as exc:  # pragma: no cover - the cardiac plugin ships with heartmind
-        raise DatasetError(
-            f"rr_series needs the cardiac plugin to find R peaks ({exc}); reinstall heartmind."
-        ) from exc
+def _detect(
+    subject: Subject, signal: str, channel: int, start: float, end: float, detector: BeatDetector
+) -> FloatArray:
+    """R-peak times (s) that ``detector`` finds in the ECG between ``start`` and ``end`` s."""
     sig = subject.signal(signal)
     if sig.rate <= 0:
         raise ConfigError(f"rr_series: signal {signal!r} is irregular; give an ECG recording.")
@@ -369,6 +387,6 @@ def _detect(subject: Subject, signal: str, channel: int, start: float, end: floa
     x = sig.between(lo, hi)[:, channel].astype(np.float64)
     if x.size < 2 * sig.rate:
         return np.zeros(0)
-    peaks, _info = ecg_peaks(x, sampling_rate=sig.rate)
-    out: FloatArray = lo + np.asarray(peaks, dtype=np.float64) / sig.rate
+    peaks = np.asarray(detector(x, float(sig.rate))[0], dtype=np.float64)
+    out: FloatArray = lo + peaks / sig.rate
     return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import zipfile
 from abc import ABC, abstractmethod
 from dataclasses import asdict, dataclass, field
@@ -15,11 +16,26 @@ import numpy.typing as npt
 
 from ..errors import HeartmindError
 
-__all__ = ["FORMAT_VERSION", "Model", "ModelError", "ModelInfo", "load_model", "model_kinds"]
+__all__ = [
+    "FORMAT_VERSION",
+    "SYNTHETIC",
+    "Model",
+    "ModelError",
+    "ModelInfo",
+    "load_model",
+    "model_kinds",
+    "read_info",
+]
 
 #: Version of the container layout (manifest + arrays). Bumped on incompatible changes.
 FORMAT_VERSION = 1
+#: ``ModelInfo.trained_on`` of every model trained on simulated or generated data.
+SYNTHETIC = "synthetic"
 
+#: ``ModelInfo.trained_on`` of a file that does not say (written by hand or by old code).
+UNKNOWN = "unknown"
+
+log = logging.getLogger(__name__)
 _KINDS: dict[str, type[Model]] = {}
 M = TypeVar("M", bound="Model")
 
@@ -52,6 +68,19 @@ class ModelInfo:
     synthetic
         True if trained only on synthetic data: such a model shows the plumbing, not
         validated affect recognition.
+    trained_on
+        The kind of data it was trained on: ``"synthetic"`` for any simulated or generated
+        data (also files written by the ``write_*_like`` generators), otherwise the
+        dataset's name (``"WESAD"``, ``"DREAMER"``, ``"lab"``, …). A synthetic model always
+        says ``"synthetic"``, so nothing synthetic is mistaken for a model of real data.
+        Files written before this field existed load with ``"synthetic"`` when
+        ``synthetic`` is true, else the ``training["dataset"]`` they name (``"unknown"``
+        when there is none).
+
+    Raises
+    ------
+    ModelError
+        If ``synthetic`` is true and ``trained_on`` names something else.
     """
 
     name: str
@@ -62,6 +91,18 @@ class ModelInfo:
     training: dict[str, Any] = field(default_factory=dict)
     metrics: dict[str, Any] = field(default_factory=dict)
     synthetic: bool = False
+    trained_on: str = ""
+
+    def __post_init__(self) -> None:
+        if self.trained_on == SYNTHETIC:
+            self.synthetic = True
+        elif self.synthetic:
+            if self.trained_on:
+                raise ModelError(
+                    f"model {self.name!r} is marked synthetic but says it was trained on "
+                    f"{self.trained_on!r}; a synthetic model must say trained_on='synthetic'."
+                )
+            self.trained_on = SYNTHETIC
 
 
 class Model(ABC):
@@ -109,6 +150,15 @@ class Model(ABC):
     def set_arrays(self, arrays: dict[str, npt.NDArray[Any]]) -> None:
         """Restore learned parameters from :meth:`get_arrays` output."""
 
+    def example_input(self, n: int = 4, seed: int = 0) -> Any:
+        """``n`` valid inputs for :meth:`predict` (random but well-formed; tests, docs).
+
+        The registry's meta-test predicts on them before saving and after loading a model
+        and requires equal outputs. Override it in every model kind that a
+        :class:`~heartmind.ModelSpec` offers.
+        """
+        raise NotImplementedError(f"{type(self).__name__} does not implement example_input().")
+
     # ------------------------------------------------------------------ files
 
     def save(self, path: str | Path) -> Path:
@@ -116,6 +166,13 @@ class Model(ABC):
         import os
 
         path = Path(path)
+        if not self.info.trained_on:
+            log.warning(
+                "%s: ModelInfo.trained_on is empty; the file says 'unknown'. Set it to "
+                "'synthetic' or the dataset's name.",
+                self.info.name,
+            )
+            self.info.trained_on = UNKNOWN
         manifest = {
             "format_version": FORMAT_VERSION,
             "kind": self.kind,
@@ -148,18 +205,15 @@ class Model(ABC):
         return model
 
 
-def load_model(path: str | Path) -> Model:
-    """Load any registered model kind from a ``.hmm`` file.
-
-    The module defining the kind must have been imported (plugins do this in their
-    factories). Raises :class:`ModelError` naming the problem and what to do.
-    """
-    path = Path(path)
+def _read(path: Path, arrays: bool) -> tuple[dict[str, Any], dict[str, npt.NDArray[Any]]]:
+    """The manifest (checked format version) and, if ``arrays``, the arrays of a file."""
+    out: dict[str, npt.NDArray[Any]] = {}
     try:
         with zipfile.ZipFile(path) as zf:
             manifest = json.loads(zf.read("manifest.json"))
-            with np.load(io.BytesIO(zf.read("arrays.npz")), allow_pickle=False) as npz:
-                arrays = {k: npz[k] for k in npz.files}
+            if arrays:
+                with np.load(io.BytesIO(zf.read("arrays.npz")), allow_pickle=False) as npz:
+                    out = {k: npz[k] for k in npz.files}
     except FileNotFoundError:
         raise ModelError(f"model file {path} does not exist.") from None
     except (zipfile.BadZipFile, KeyError, ValueError, json.JSONDecodeError) as exc:
@@ -172,8 +226,42 @@ def load_model(path: str | Path) -> Model:
             f"{path} has model format version {version}; this heartmind reads version "
             f"{FORMAT_VERSION}. Use the heartmind version that wrote it, or retrain."
         )
-    kind = manifest.get("kind", "")
-    cls = _KINDS.get(kind)
+    return manifest, out
+
+
+def _info(manifest: dict[str, Any], path: Path) -> ModelInfo:
+    raw = dict(manifest.get("info") or {})
+    if not raw.get("trained_on") and not raw.get("synthetic"):
+        # written before ModelInfo.trained_on existed: the dataset it names, if any
+        raw["trained_on"] = str((raw.get("training") or {}).get("dataset") or UNKNOWN)
+    try:
+        return ModelInfo(**raw)
+    except TypeError as exc:
+        raise ModelError(f"{path}: the model description is malformed ({exc}).") from None
+
+
+def read_info(path: str | Path) -> tuple[str, ModelInfo]:
+    """The kind and :class:`ModelInfo` of a model file, without loading its weights.
+
+    Cheap (reads the manifest only) and works for kinds whose plugin is not loaded;
+    ``heartmind models`` uses it to say what each bundled file was trained on.
+    """
+    path = Path(path)
+    manifest, _ = _read(path, arrays=False)
+    return str(manifest.get("kind", "")), _info(manifest, path)
+
+
+def load_model(path: str | Path) -> Model:
+    """Load any model kind from a ``.hmm`` file.
+
+    A kind whose module is not imported yet is looked up in the model registry (the
+    ``heartmind_models`` hook of the installed plugins), which imports it. Raises
+    :class:`ModelError` naming the problem and what to do.
+    """
+    path = Path(path)
+    manifest, arrays = _read(path, arrays=True)
+    kind = str(manifest.get("kind", ""))
+    cls = _KINDS.get(kind) or _registered_kind(kind)
     if cls is None:
         raise ModelError(
             f"{path} is a {kind!r} model, which no loaded plugin provides; "
@@ -184,9 +272,22 @@ def load_model(path: str | Path) -> Model:
             f"{path}: {kind} layout version {manifest.get('kind_version')} does not match this "
             f"heartmind's {cls.kind_version}; retrain with 'heartmind train'."
         )
-    model = cls(ModelInfo(**manifest["info"]), manifest.get("config", {}))
+    model = cls(_info(manifest, path), manifest.get("config", {}))
     model.set_arrays(arrays)
     return model
+
+
+def _registered_kind(kind: str) -> type[Model] | None:
+    """The class of ``kind`` from the plugins' ``ModelSpec`` (imports it), if one offers it."""
+    if not kind:
+        return None
+    from ..plugin_manager import PluginManager
+
+    spec = PluginManager().models().get(kind)
+    if spec is None:
+        return None
+    cls = spec.factory()
+    return cls if isinstance(cls, type) and issubclass(cls, Model) else None
 
 
 def model_kinds() -> dict[str, type[Model]]:

@@ -15,7 +15,7 @@ from behaviour_xkit import xdotool
 import heartmind
 from heartmind.errors import ConfigError, HeartmindError
 from heartmind.layouts import KeyAction, KeyClass, MouseAction, MouseButton
-from heartmind.plugins.behaviour.capture import InputCaptureError, KeyboardSensor
+from heartmind.plugins.behaviour.api import InputCaptureError, KeyboardSensor
 
 pytestmark = pytest.mark.timeout(60)
 

@@ -7,16 +7,16 @@ import pytest
 
 import heartmind
 from heartmind.layouts import KeyAction, KeyClass, MouseAction, MouseButton
-from heartmind.plugins.behaviour.features import (
+from heartmind.plugins.behaviour.api import (
     KEYS_FEATURES,
     MOUSE_FEATURES,
+    SlidingWindows,
     feature_info,
     feature_names,
     keys_features,
     mouse_features,
     window_features,
 )
-from heartmind.plugins.behaviour.windows import SlidingWindows
 from heartmind.sim import simulate
 
 P, R = KeyAction.PRESS, KeyAction.RELEASE

@@ -16,18 +16,22 @@ import heartmind
 from heartmind.clock import VirtualClock
 from heartmind.components import Context
 from heartmind.errors import ConfigError
+from heartmind.events import stress_label
 from heartmind.models import ModelError, load_model
-from heartmind.plugins.behaviour.emotion import BehaviourEmotionProcessor, stress_label
-from heartmind.plugins.behaviour.features import feature_info, window_features
-from heartmind.plugins.behaviour.model import TARGETS, BehaviourLinearModel, UserBaseline
-from heartmind.plugins.behaviour.train import (
+from heartmind.models.metrics import auroc
+from heartmind.plugins.behaviour.api import (
     FEATURES,
+    TARGETS,
     TEST_SEEDS,
-    auroc,
+    BehaviourEmotionProcessor,
+    BehaviourLinearModel,
+    UserBaseline,
     bundled_model_path,
-    train,
+    feature_info,
     user_data,
+    window_features,
 )
+from heartmind.plugins.behaviour.api import train_behaviour_model as train
 from heartmind.sim import simulate
 from heartmind.streams import Chunk
 
@@ -41,6 +45,7 @@ def test_bundled_model_is_labelled_synthetic_and_pickle_free() -> None:
     model = load_model(path)
     assert isinstance(model, BehaviourLinearModel) and model.kind == "behaviour-linear"
     assert model.info.synthetic and model.info.training["synthetic"] is True
+    assert model.info.trained_on == "synthetic"
     assert model.info.labels == list(TARGETS)
     assert model.config["features"] == list(FEATURES)
     assert model.info.metrics["auroc_stress"] > 0.8
@@ -52,7 +57,7 @@ def test_stress_auroc_on_held_out_simulated_users() -> None:
     users = [user_data(seed) for seed in (*TEST_SEEDS[:2], 301, 302)]
     z = np.vstack([u.z for u in users])
     y = np.vstack([u.targets for u in users])
-    score = auroc(model.predict(z)[:, 0], y[:, 0])
+    score = auroc(y[:, 0], model.predict(z)[:, 0])
     log.info("behaviour-only stress AUROC on held-out simulated users (synthetic): %.3f", score)
     print(f"\nbehaviour-only stress AUROC, held-out simulated users (SYNTHETIC): {score:.3f}")
     assert score > 0.75  # chance is 0.5

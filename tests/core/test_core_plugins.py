@@ -160,6 +160,7 @@ def test_fake_distribution_plugin_is_loaded(fake_dist: FakeDist) -> None:
         "processors": ["good-rate"],
         "consumers": ["good-rec"],
         "commands": [],
+        "models": [],
     }
     assert rec.to_dict()["provides"]["processors"] == ["good-rate"]
 
@@ -405,7 +406,7 @@ def test_a_misspelled_hook_makes_the_plugin_fail(fake_dist: FakeDist) -> None:
     assert rec.errors == [
         "implements unknown hook 'heartmind_sensor' (did you mean 'heartmind_sensors'?); "
         "heartmind's hooks are heartmind_commands, heartmind_consumers, heartmind_event, "
-        "heartmind_processors, heartmind_sensors. The plugin is not loaded."
+        "heartmind_models, heartmind_processors, heartmind_sensors. The plugin is not loaded."
     ]
     assert "never-seen" not in pm.sensors()
     assert "good-sensor" in pm.sensors()  # the others are unaffected
@@ -437,7 +438,7 @@ def test_only_naming_an_uninstalled_plugin_is_an_error(fake_dist: FakeDist) -> N
         PluginManager(only=["god", "console"])
     msg = str(info.value)
     assert "no installed plugin is named 'god'" in msg
-    assert "installed plugins: affect, " in msg and ", bad, " in msg
+    assert "installed plugins: analysis, " in msg and ", bad, " in msg
     assert msg.endswith("Did you mean 'good'?")
 
 

@@ -93,12 +93,20 @@ def test_windows(small: AffectiveDataset) -> None:
 
 
 def test_rr_series_detects_beats_without_truth(small: AffectiveDataset) -> None:
+    """Without ground truth the caller's detector finds the beats (the datasets package
+    imports no plugin); without a detector the error says what to pass."""
+    from heartmind.plugins.cardiac.api import ecg_peaks
+
     s = small.subjects[0]
     seg = s.segments[0]
     _truth_t, truth_rr = rr_series(s, seg)
     s.beats, saved = None, s.beats
     try:
-        _t, rr = rr_series(s, seg)
+        _t, rr = rr_series(s, seg, detector=ecg_peaks)
+        with pytest.raises(
+            DatasetError, match=r"detector=heartmind\.plugins\.cardiac\.api\.ecg_peaks"
+        ):
+            rr_series(s, seg)
     finally:
         s.beats = saved
     assert abs(len(rr) - len(truth_rr)) <= 2

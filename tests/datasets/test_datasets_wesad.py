@@ -13,6 +13,7 @@ from heartmind.datasets import DatasetError, rr_series, windows
 from heartmind.datasets._pickle import UnsafePickleError, load_restricted
 from heartmind.datasets.wesad import SYNTHETIC_MARKER, read_wesad, write_wesad_like
 from heartmind.errors import ConfigError
+from heartmind.plugins.cardiac.api import ecg_peaks
 
 
 @pytest.fixture(scope="module")
@@ -46,8 +47,8 @@ def test_read(wesad_root: Path) -> None:
     assert s.segments[0].kind == "baseline" and s.segments[0].end == pytest.approx(120.0)
     assert [g.labels["stress"] for g in s.segments] == [0, 1, 0, 0, 0]
     stress = s.segments[1]
-    _t, rr = rr_series(s, stress)  # detected with the cardiac plugin: no truth in files
-    _t, rr0 = rr_series(s, s.segments[0])
+    _t, rr = rr_series(s, stress, detector=ecg_peaks)  # no truth in files
+    _t, rr0 = rr_series(s, s.segments[0], detector=ecg_peaks)
     assert 60 / rr.mean() > 60 / rr0.mean() + 4  # bpm
     wins = list(windows(ds, "ECG", 30.0, 30.0))
     assert wins[0][1].shape == (21000, 1)

@@ -12,7 +12,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from heartmind.models import FORMAT_VERSION, Model, ModelError, ModelInfo, load_model
+from heartmind.models import FORMAT_VERSION, Model, ModelError, ModelInfo, load_model, read_info
 
 
 class Linear(Model):
@@ -147,3 +147,55 @@ def test_duplicate_kind_is_refused() -> None:
 
             def set_arrays(self, arrays: dict[str, npt.NDArray[Any]]) -> None:
                 return None
+
+
+def test_trained_on_is_recorded_and_synthetic_cannot_hide(tmp_path: Path) -> None:
+    model = _trained()
+    assert model.info.trained_on == "synthetic"  # synthetic=True implies it
+    path = model.save(tmp_path / "m.hmm")
+    with zipfile.ZipFile(path) as zf:
+        assert json.loads(zf.read("manifest.json"))["info"]["trained_on"] == "synthetic"
+    assert read_info(path) == ("test-linear", model.info)
+    real = ModelInfo(name="r", trained_on="WESAD")
+    assert not real.synthetic and real.trained_on == "WESAD"
+    assert ModelInfo(name="s", trained_on="synthetic").synthetic  # and the other way round
+    with pytest.raises(ModelError, match="must say trained_on='synthetic'"):
+        ModelInfo(name="x", synthetic=True, trained_on="WESAD")
+
+
+@pytest.mark.parametrize(
+    ("info", "expected"),
+    [
+        ({"synthetic": True, "training": {"dataset": "synthetic-affective"}}, "synthetic"),
+        ({"synthetic": False, "training": {"dataset": "DREAMER"}}, "DREAMER"),
+        ({"synthetic": False, "training": {}}, "unknown"),
+    ],
+)
+def test_files_written_before_trained_on_still_load(
+    tmp_path: Path, info: dict[str, Any], expected: str
+) -> None:
+    path = _trained().save(tmp_path / "old.hmm")
+    with zipfile.ZipFile(path) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+    manifest["info"] = {k: v for k, v in manifest["info"].items() if k != "trained_on"}
+    manifest["info"].update(info)
+    _rewrite_manifest(path, info=manifest["info"])
+    loaded = Linear.load(path)
+    assert loaded.info.trained_on == expected and loaded.info.synthetic == info["synthetic"]
+    assert read_info(path)[1].trained_on == expected
+
+
+def test_saving_without_trained_on_says_unknown(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    model = _trained()
+    model.info = ModelInfo(name="lin", inputs={"features": ["a", "b"]})
+    with caplog.at_level("WARNING"):
+        path = model.save(tmp_path / "m.hmm")
+    assert "trained_on is empty" in caplog.text
+    assert read_info(path)[1].trained_on == "unknown"
+
+
+def test_example_input_is_required_of_registered_kinds() -> None:
+    with pytest.raises(NotImplementedError, match="example_input"):
+        _trained().example_input()
