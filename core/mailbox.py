@@ -21,7 +21,7 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from .events import Event
 from .streams import Chunk
@@ -201,10 +201,10 @@ class Mailbox(Generic[T]):
             while not self._items and not self._closed:
                 remaining = None if deadline is None else deadline - time.monotonic()
                 if remaining is not None and remaining <= 0:
-                    return EMPTY
+                    return cast(T, EMPTY)
                 self.wake.wait(remaining)
             if not self._items:
-                return EMPTY
+                return cast(T, EMPTY)
             item = self._items.popleft()
             self.wake.notify_all()  # a blocked writer may go on
             return item
@@ -213,7 +213,7 @@ class Mailbox(Generic[T]):
         """The oldest item, or :data:`EMPTY` at once."""
         with self.wake:
             if not self._items:
-                return EMPTY
+                return cast(T, EMPTY)
             item = self._items.popleft()
             self.wake.notify_all()
             return item

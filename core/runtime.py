@@ -102,7 +102,7 @@ class VirtualRunner(_Runner):
         failures = 0  # in a row: a sensor with occasional errors keeps running
         while not self.stop_requested.is_set():
             try:
-                item = node.obj.read(0.0)
+                item: Output | None = node.obj.read(0.0)
             except Exception as exc:
                 self._read_failed(node, exc)
                 failures += 1

@@ -23,7 +23,7 @@ import itertools
 import logging
 import threading
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from .builder import SessionBuilder
 from .clock import Clock, RealClock, VirtualClock
@@ -116,7 +116,7 @@ class Session:
     ) -> Sensor:
         """Add a sensor, by spec name (with options) or as an object. Returns the sensor."""
         self._check_new()
-        return self._builder.sensor(sensor, name, options).obj
+        return cast(Sensor, self._builder.sensor(sensor, name, options).obj)
 
     def add_processor(
         self,
@@ -142,7 +142,7 @@ class Session:
         node = self._builder.processor(
             processor, name, options, inputs=inputs, input_types=input_types, events=events
         )
-        return node.obj
+        return cast(Processor, node.obj)
 
     def add_consumer(
         self,
@@ -159,7 +159,7 @@ class Session:
         ``ConsumerSpec.streams``, none for consumer objects)."""
         self._check_new()
         node = self._builder.consumer(consumer, name, options, topics=topics, streams=streams)
-        return node.obj
+        return cast(Consumer, node.obj)
 
     # ------------------------------------------------------------------ subscribing
 

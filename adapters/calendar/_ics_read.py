@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import zoneinfo
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
@@ -142,7 +142,7 @@ def _deadline_ok(comp: Any, cal: Any) -> bool:
     return True
 
 
-_XCHECKS = (
+_XCHECKS: tuple[tuple[str, Callable[[Any, Any], bool], str], ...] = (
     (
         "X-HEARTMIND-MOVABLE",
         lambda c, _: _text(c, "X-HEARTMIND-MOVABLE").upper() in _BOOLS,

@@ -170,4 +170,5 @@ def _weights(weights: npt.ArrayLike | None, n: int, name: str) -> FloatArray:
 def _cdf(values: FloatArray, weights: FloatArray, at: FloatArray) -> FloatArray:
     order = np.argsort(values, kind="mergesort")
     cumulative = np.r_[0.0, np.cumsum(weights[order])] / weights.sum()
-    return cumulative[np.searchsorted(values[order], at, side="right")]
+    found: npt.NDArray[np.float64] = cumulative[np.searchsorted(values[order], at, side="right")]
+    return found

@@ -90,7 +90,8 @@ def _find_layer(model: nn.Module, layer: nn.Module | str | None) -> nn.Module:
     modules = dict(inner.named_modules())
     if layer not in modules:
         raise ExplainError(f"no layer named {layer!r}; convolutional layers: {sorted(convs)}.")
-    return modules[layer]
+    found: nn.Module = modules[layer]
+    return found
 
 
 def grad_cam(

@@ -151,31 +151,36 @@ def choose_device(spec: str = "auto", *, local_rank: int | None = None) -> torch
         CUDA asked for but absent, a GPU number this machine does not have, or an
         unknown spec.
     """
-    torch = require_torch("device choice")
+    th = require_torch("device choice")
     if local_rank is None:
         local_rank = int(os.environ.get("LOCAL_RANK", "0"))
     spec = spec.strip().lower()
     if spec == "cpu":
-        return torch.device("cpu")
-    cuda = bool(torch.cuda.is_available())
+        return _device(th, "cpu")
+    cuda = bool(th.cuda.is_available())
     if spec == "auto":
-        return torch.device(f"cuda:{local_rank}") if cuda else torch.device("cpu")
+        return _device(th, f"cuda:{local_rank}" if cuda else "cpu")
     if spec == "cuda" or spec.startswith("cuda:"):
         index = local_rank if spec == "cuda" else _gpu_number(spec)
         if not cuda:
             raise DeviceError(
                 f"device {spec!r} asked for, but CUDA is not available here (torch "
-                f"{torch.__version__}, built for CUDA {torch.version.cuda or 'none'}); "
+                f"{th.__version__}, built for CUDA {th.version.cuda or 'none'}); "
                 "use device 'cpu' or 'auto', or install a CUDA build of torch."
             )
-        count = int(torch.cuda.device_count())
+        count = int(th.cuda.device_count())
         if index >= count:
             raise DeviceError(
                 f"device {spec!r} (GPU {index}) asked for, but this machine has {count} "
                 f"GPU(s): cuda:0..cuda:{count - 1}."
             )
-        return torch.device(f"cuda:{index}")
+        return _device(th, f"cuda:{index}")
     raise DeviceError(f"unknown device {spec!r}; use 'auto', 'cpu', 'cuda' or 'cuda:N'.")
+
+
+def _device(th: Any, name: str) -> torch.device:
+    device: torch.device = th.device(name)
+    return device
 
 
 def _gpu_number(spec: str) -> int:

@@ -372,7 +372,7 @@ class _Run:
                 value = self.objective(self.net, inputs, targets, *extras)
             else:
                 value = self.loss(self.net(*model_inputs(inputs)), targets)
-            value.backward()
+            value.backward()  # type: ignore[no-untyped-call]
             if self.config.grad_clip is not None:
                 nn.utils.clip_grad_norm_(self.model.parameters(), self.config.grad_clip)
             self.optimizer.step()

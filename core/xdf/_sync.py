@@ -48,7 +48,8 @@ def _robust_fit(a: npt.NDArray[np.float64], y: npt.NDArray[np.float64]) -> npt.N
 def _outliers(diff: npt.NDArray[np.float64], stds: float, secs: float) -> npt.NDArray[np.bool_]:
     shifted = diff - np.median(diff)
     mad = np.median(np.abs(shifted)) + np.finfo(float).eps
-    return (np.abs(shifted / mad) > stds) & (np.abs(shifted) > secs)
+    outliers: npt.NDArray[np.bool_] = (np.abs(shifted / mad) > stds) & (np.abs(shifted) > secs)
+    return outliers
 
 
 def _reset_ranges(

@@ -110,9 +110,10 @@ def render_png(inputs: FigureInputs, tz: tzinfo) -> bytes:
 def _time_axis(ax: Any, tz: tzinfo) -> None:
     import matplotlib.dates as mdates
 
-    ax.xaxis.set_major_locator(mdates.HourLocator(tz=tz))
-    ax.xaxis.set_minor_locator(mdates.MinuteLocator(byminute=[15, 30, 45], tz=tz))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%H:%M", tz=tz))
+    dates: Any = mdates  # matplotlib.dates has untyped constructors
+    ax.xaxis.set_major_locator(dates.HourLocator(tz=tz))
+    ax.xaxis.set_minor_locator(dates.MinuteLocator(byminute=[15, 30, 45], tz=tz))
+    ax.xaxis.set_major_formatter(dates.DateFormatter("%H:%M", tz=tz))
     ax.set_xlabel(f"local time ({tz})")
 
 

@@ -96,7 +96,7 @@ def train_net(
                 opt.zero_grad()
                 scores, logits = net(xt[idx])
                 loss = _masked_loss(scores, logits, yt[idx], mt[idx])
-                loss.backward()
+                loss.backward()  # type: ignore[no-untyped-call]
                 nn.utils.clip_grad_norm_(net.parameters(), 1.0)
                 opt.step()
                 total += float(loss.detach()) * len(idx)

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -54,7 +55,7 @@ TERRITORIES: dict[str, tuple[tuple[float, float, float], tuple[str, ...]]] = {
 
 Vec = np.ndarray
 # A heart-frame lobe: [centre s, half-width s, flat fraction, vector (3,) mV]
-LobeRow = list
+LobeRow = list[Any]
 
 
 @dataclass(frozen=True)
